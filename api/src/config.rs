@@ -1,0 +1,187 @@
+//! Configuration: one typed struct read once from flags and environment.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Learning walks for multi-academy trusts: the GraphQL API.
+#[derive(Debug, Parser)]
+#[command(name = "api", version)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Settings shared by the server and the subcommands.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database to use: `sqlite://FILE?mode=rwc` (embedded default) or
+    /// `postgres://USER@HOST:PORT/DB`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://learning-walks.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Seconds to wait for the database before giving up at start-up.
+    #[arg(
+        long,
+        env = "DATABASE_CONNECT_TIMEOUT",
+        default_value_t = 5,
+        global = true
+    )]
+    pub database_connect_timeout: u64,
+
+    /// Largest number of pooled database connections.
+    #[arg(
+        long,
+        env = "DATABASE_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub database_max_connections: u32,
+
+    /// Address the HTTP server listens on.
+    #[arg(
+        long,
+        env = "LISTEN_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub listen_addr: SocketAddr,
+
+    /// HS256 secret that signs and checks bearer tokens. When absent the
+    /// server makes a random one for its own lifetime and prints a token.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Required `iss` claim.
+    #[arg(
+        long,
+        env = "JWT_ISSUER",
+        default_value = "learning-walks",
+        global = true
+    )]
+    pub jwt_issuer: String,
+
+    /// Required `aud` claim.
+    #[arg(
+        long,
+        env = "JWT_AUDIENCE",
+        default_value = "learning-walks-api",
+        global = true
+    )]
+    pub jwt_audience: String,
+
+    /// Do not load the demo trusts and walks into an empty SQLite database.
+    #[arg(long, env = "NO_DEMO", global = true)]
+    pub no_demo: bool,
+
+    /// Log output: `human` for terminals, `json` for collectors.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
+    pub log_format: LogFormat,
+
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+/// Limits on what one request may ask for.
+#[derive(Debug, Clone, Args)]
+pub struct Limits {
+    /// Page size used when a connection is asked for without `first`.
+    #[arg(long, env = "DEFAULT_PAGE_SIZE", default_value_t = 20, global = true)]
+    pub default_page_size: u64,
+
+    /// Largest `first` a connection accepts.
+    #[arg(long, env = "MAX_PAGE_SIZE", default_value_t = 100, global = true)]
+    pub max_page_size: u64,
+
+    /// Deepest selection set a query may have.
+    #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 12, global = true)]
+    pub max_query_depth: usize,
+
+    /// Largest request body, in bytes.
+    #[arg(
+        long,
+        env = "MAX_BODY_BYTES",
+        default_value_t = 1_048_576,
+        global = true
+    )]
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            default_page_size: 20,
+            max_page_size: 100,
+            max_query_depth: 12,
+            max_body_bytes: 1_048_576,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default when no subcommand is given).
+    Serve,
+    /// Load data files into the database.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Load sample data.
+    #[command(subcommand)]
+    Seed(SeedCommand),
+    /// Print a signed bearer token for local use (needs JWT_SECRET).
+    Token(TokenArgs),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Schools and trusts from a GIAS CSV (2017 group-links or edubasealldata shape).
+    Schools { file: std::path::PathBuf },
+    /// A protocol JSON file, as a published version of one trust's protocol.
+    Protocol {
+        file: std::path::PathBuf,
+        /// GIAS group UID of the trust that owns the protocol.
+        #[arg(long)]
+        trust: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SeedCommand {
+    /// The four demo trusts, their protocols and deterministic demo walks.
+    Demo,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// GIAS group UID of the caller's trust.
+    #[arg(long)]
+    pub trust: String,
+    /// Role granted (repeat for several).
+    #[arg(long = "role", required = true)]
+    pub roles: Vec<String>,
+    /// Limit the token to this school's URN (repeat for several).
+    #[arg(long = "school")]
+    pub schools: Vec<i32>,
+    /// Subject: the caller's opaque id.
+    #[arg(long, default_value = "local-user")]
+    pub sub: String,
+    /// Lifetime in hours.
+    #[arg(long, default_value_t = 12)]
+    pub hours: i64,
+}

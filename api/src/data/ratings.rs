@@ -1,0 +1,241 @@
+//! Recording an observer's ratings for one visit.
+
+use chrono::Utc;
+use entity::{ObserverRole, observer};
+use entity::{RatingOutcome, rating, walk_focus_area, walk_observer};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::auth::Scope;
+use crate::data::protocols::ProtocolRules;
+use crate::data::{protocols, visits, walks};
+use crate::error::{ApiError, ApiResult};
+
+/// One indicator's entry.
+#[derive(Debug, Clone)]
+pub struct RatingEntry {
+    pub indicator_code: String,
+    /// Inferred from `level` when absent.
+    pub outcome: Option<RatingOutcome>,
+    pub level: Option<i32>,
+    pub evidence: Option<String>,
+}
+
+/// An observer's entries for one visit.
+#[derive(Debug, Clone)]
+pub struct NewRatings {
+    /// The walk the caller means to write into; must be the visit's walk.
+    pub walk_id: Uuid,
+    pub visit_id: Uuid,
+    /// The observer's reference; the walk's lead when absent.
+    pub observer_reference: Option<String>,
+    pub entries: Vec<RatingEntry>,
+}
+
+/// The checked form of one entry.
+struct Checked {
+    indicator_id: Uuid,
+    outcome: RatingOutcome,
+    level: Option<i32>,
+    evidence: Option<String>,
+}
+
+fn check_entry(
+    i: usize,
+    entry: &RatingEntry,
+    rules: &ProtocolRules,
+    focus: &[Uuid],
+) -> ApiResult<Checked> {
+    let field = |name: &str| format!("ratings.{i}.{name}");
+    let Some(indicator) = rules
+        .indicators
+        .iter()
+        .find(|ind| ind.code == entry.indicator_code)
+    else {
+        return Err(ApiError::invalid(
+            field("indicatorCode"),
+            format!(
+                "the walk's protocol has no indicator '{}'",
+                entry.indicator_code
+            ),
+        ));
+    };
+    if !focus.is_empty() && !focus.contains(&indicator.focus_area_id) {
+        return Err(ApiError::invalid(
+            field("indicatorCode"),
+            format!(
+                "indicator '{}' is outside the walk's focus areas",
+                indicator.code
+            ),
+        ));
+    }
+    let outcome = entry.outcome.unwrap_or(RatingOutcome::Level);
+    match (outcome, entry.level) {
+        (RatingOutcome::Level, None) => {
+            return Err(ApiError::invalid(field("level"), "a level is required"));
+        }
+        (RatingOutcome::Level, Some(level)) if !rules.levels.contains(&level) => {
+            let (low, high) = (rules.levels.iter().min(), rules.levels.iter().max());
+            return Err(ApiError::invalid(
+                field("level"),
+                format!(
+                    "level {level} is outside the protocol's scale ({}–{})",
+                    low.unwrap_or(&0),
+                    high.unwrap_or(&0)
+                ),
+            ));
+        }
+        (RatingOutcome::NotObserved | RatingOutcome::NotApplicable, Some(_)) => {
+            return Err(ApiError::invalid(
+                field("level"),
+                "only a LEVEL outcome carries a level",
+            ));
+        }
+        (RatingOutcome::NotObserved, None) if !rules.protocol.allows_not_observed => {
+            return Err(ApiError::invalid(
+                field("outcome"),
+                "this protocol does not allow NOT_OBSERVED",
+            ));
+        }
+        _ => {}
+    }
+    let evidence = entry
+        .evidence
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty());
+    if evidence.is_some_and(|text| text.chars().count() > 2000) {
+        return Err(ApiError::invalid(
+            field("evidence"),
+            "evidence is at most 2000 characters",
+        ));
+    }
+    Ok(Checked {
+        indicator_id: indicator.id,
+        outcome,
+        level: entry.level,
+        evidence: evidence.map(str::to_owned),
+    })
+}
+
+/// Records (or replaces) one observer's ratings for a visit of an open
+/// walk: every entry is checked first, then all are written in one
+/// transaction. Returns that observer's ratings for the visit.
+pub async fn record(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    input: NewRatings,
+) -> ApiResult<(entity::visit::Model, Vec<rating::Model>)> {
+    if input.entries.is_empty() {
+        return Err(ApiError::invalid(
+            "ratings",
+            "at least one rating is required",
+        ));
+    }
+    let txn = db.begin().await?;
+    let Some((visit, walk)) = visits::by_id(&txn, scope, input.visit_id).await? else {
+        return Err(ApiError::NotFound("No visit with this id".into()));
+    };
+    if walk.id != input.walk_id {
+        return Err(ApiError::invalid(
+            "visitId",
+            "the visit belongs to another walk",
+        ));
+    }
+    walks::ensure_open(&walk)?;
+
+    let on_walk = walk_observer::Entity::find()
+        .filter(walk_observer::Column::TrustId.eq(scope.trust.as_str()))
+        .filter(walk_observer::Column::WalkId.eq(walk.id))
+        .all(&txn)
+        .await?;
+    let observer_id = match &input.observer_reference {
+        None => on_walk
+            .iter()
+            .find(|o| o.role == ObserverRole::Lead)
+            .map(|o| o.observer_id),
+        Some(reference) => observer::Entity::find()
+            .filter(observer::Column::TrustId.eq(scope.trust.as_str()))
+            .filter(observer::Column::Reference.eq(reference.as_str()))
+            .one(&txn)
+            .await?
+            .map(|o| o.id)
+            .filter(|id| on_walk.iter().any(|o| o.observer_id == *id)),
+    };
+    let Some(observer_id) = observer_id else {
+        return Err(ApiError::invalid(
+            "observerReference",
+            "no such observer on this walk",
+        ));
+    };
+
+    let rules = protocols::rules(&txn, scope, walk.protocol_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("walk without its protocol")))?;
+    let focus: Vec<Uuid> = walk_focus_area::Entity::find()
+        .filter(walk_focus_area::Column::TrustId.eq(scope.trust.as_str()))
+        .filter(walk_focus_area::Column::WalkId.eq(walk.id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|row| row.focus_area_id)
+        .collect();
+
+    let mut checked: Vec<Checked> = Vec::with_capacity(input.entries.len());
+    for (i, entry) in input.entries.iter().enumerate() {
+        let entry = check_entry(i, entry, &rules, &focus)?;
+        if checked.iter().any(|c| c.indicator_id == entry.indicator_id) {
+            return Err(ApiError::invalid(
+                format!("ratings.{i}.indicatorCode"),
+                "each indicator may be rated once per request",
+            ));
+        }
+        checked.push(entry);
+    }
+
+    let now = Utc::now();
+    let rows = checked.into_iter().map(|c| rating::ActiveModel {
+        trust_id: Set(scope.trust.clone()),
+        visit_id: Set(visit.id),
+        indicator_id: Set(c.indicator_id),
+        observer_id: Set(observer_id),
+        outcome: Set(c.outcome),
+        level: Set(c.level),
+        evidence: Set(c.evidence),
+        recorded_at: Set(now),
+    });
+    let on_conflict = OnConflict::columns([
+        rating::Column::TrustId,
+        rating::Column::VisitId,
+        rating::Column::IndicatorId,
+        rating::Column::ObserverId,
+    ])
+    .update_columns([
+        rating::Column::Outcome,
+        rating::Column::Level,
+        rating::Column::Evidence,
+        rating::Column::RecordedAt,
+    ])
+    .to_owned();
+    rating::Entity::insert_many(rows)
+        .on_conflict(on_conflict)
+        .exec_without_returning(&txn)
+        .await?;
+    if walk.status == entity::WalkStatus::Planned {
+        walks::set_status(&txn, &walk, entity::WalkStatus::InProgress).await?;
+    }
+
+    let saved = rating::Entity::find()
+        .filter(rating::Column::TrustId.eq(scope.trust.as_str()))
+        .filter(rating::Column::VisitId.eq(visit.id))
+        .filter(rating::Column::ObserverId.eq(observer_id))
+        .order_by_asc(rating::Column::IndicatorId)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok((visit, saved))
+}

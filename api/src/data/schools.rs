@@ -1,0 +1,50 @@
+//! Schools visible to the caller.
+
+use entity::school::{self, Column};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+
+use crate::auth::Scope;
+use crate::error::ApiResult;
+
+/// Optional filters on the school list; text matches ignore case.
+#[derive(Debug, Default)]
+pub struct SchoolFilter {
+    pub phase: Option<String>,
+    pub local_authority: Option<String>,
+}
+
+/// The schools of the scope: its trust, narrowed to its schools if it has any.
+pub fn visible(scope: &Scope) -> Select<school::Entity> {
+    let query = school::Entity::find().filter(Column::TrustId.eq(scope.trust.as_str()));
+    match &scope.schools {
+        Some(urns) => query.filter(Column::Urn.is_in(urns.iter().copied())),
+        None => query,
+    }
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &SchoolFilter,
+) -> ApiResult<Vec<school::Model>> {
+    let mut query = visible(scope);
+    for (column, wanted) in [
+        (Column::Phase, &filter.phase),
+        (Column::LocalAuthority, &filter.local_authority),
+    ] {
+        if let Some(wanted) = wanted {
+            let lowered = Func::lower(Expr::col(column));
+            query = query.filter(Expr::expr(lowered).eq(wanted.to_lowercase()));
+        }
+    }
+    Ok(query.order_by_asc(Column::Name).all(db).await?)
+}
+
+pub async fn by_urn(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    urn: i32,
+) -> ApiResult<Option<school::Model>> {
+    Ok(visible(scope).filter(Column::Urn.eq(urn)).one(db).await?)
+}

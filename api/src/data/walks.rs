@@ -1,0 +1,363 @@
+//! Walks: listing, reading, planning and submitting.
+
+use chrono::{NaiveDate, Utc};
+use entity::{ObserverRole, walk::Column};
+use entity::{WalkStatus, observer, walk, walk_focus_area, walk_observer};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::auth::{Caller, Scope};
+use crate::data::{protocols, schools};
+use crate::error::{ApiError, ApiResult};
+
+/// Optional filters on the walk list.
+#[derive(Debug, Default)]
+pub struct WalkFilter {
+    pub school_urn: Option<i32>,
+    pub protocol_id: Option<Uuid>,
+    pub status: Option<WalkStatus>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Position in the walk list, which runs newest date first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalkCursor {
+    pub date: NaiveDate,
+    pub id: Uuid,
+}
+
+/// The walks of the scope: its trust, narrowed to its schools if it has any.
+pub fn visible(scope: &Scope) -> Select<walk::Entity> {
+    let query = walk::Entity::find().filter(Column::TrustId.eq(scope.trust.as_str()));
+    match &scope.schools {
+        Some(urns) => query.filter(Column::SchoolUrn.is_in(urns.iter().copied())),
+        None => query,
+    }
+}
+
+fn filtered(scope: &Scope, filter: &WalkFilter) -> Select<walk::Entity> {
+    let mut query = visible(scope);
+    if let Some(urn) = filter.school_urn {
+        query = query.filter(Column::SchoolUrn.eq(urn));
+    }
+    if let Some(id) = filter.protocol_id {
+        query = query.filter(Column::ProtocolId.eq(id));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(Column::Status.eq(status));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(Column::WalkDate.gte(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(Column::WalkDate.lte(to));
+    }
+    query
+}
+
+pub async fn by_id(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+) -> ApiResult<Option<walk::Model>> {
+    Ok(visible(scope).filter(Column::Id.eq(id)).one(db).await?)
+}
+
+/// Up to `limit` walks after `after`, and whether more follow.
+pub async fn page(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &WalkFilter,
+    after: Option<WalkCursor>,
+    limit: u64,
+) -> ApiResult<(Vec<walk::Model>, bool)> {
+    let mut query = filtered(scope, filter);
+    if let Some(cursor) = after {
+        query = query.filter(
+            Condition::any().add(Column::WalkDate.lt(cursor.date)).add(
+                Condition::all()
+                    .add(Column::WalkDate.eq(cursor.date))
+                    .add(Column::Id.lt(cursor.id)),
+            ),
+        );
+    }
+    let mut walks = query
+        .order_by_desc(Column::WalkDate)
+        .order_by_desc(Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    let more = walks.len() as u64 > limit;
+    walks.truncate(limit as usize);
+    Ok((walks, more))
+}
+
+pub async fn count(db: &DatabaseConnection, scope: &Scope, filter: &WalkFilter) -> ApiResult<u64> {
+    Ok(filtered(scope, filter).count(db).await?)
+}
+
+/// A person to put on a new walk, found or created by their reference.
+#[derive(Debug, Clone)]
+pub struct NewObserver {
+    pub reference: String,
+    pub display_name: String,
+    pub role: ObserverRole,
+}
+
+/// A walk to plan.
+#[derive(Debug, Clone)]
+pub struct NewWalk {
+    pub school_urn: i32,
+    pub protocol_id: Uuid,
+    pub date: NaiveDate,
+    pub purpose: String,
+    /// Keys of the protocol's focus areas; `None` covers them all.
+    pub focus_area_keys: Option<Vec<String>>,
+    pub observers: Vec<NewObserver>,
+}
+
+fn check_observers(observers: &[NewObserver]) -> ApiResult<()> {
+    let leads = observers
+        .iter()
+        .filter(|o| o.role == ObserverRole::Lead)
+        .count();
+    if leads != 1 {
+        return Err(ApiError::invalid(
+            "observers",
+            format!("a walk has exactly one lead observer; {leads} given"),
+        ));
+    }
+    for (i, observer) in observers.iter().enumerate() {
+        if observer.reference.trim().is_empty() || observer.display_name.trim().is_empty() {
+            return Err(ApiError::invalid(
+                format!("observers.{i}"),
+                "an observer needs a reference and a display name",
+            ));
+        }
+        if observers[..i]
+            .iter()
+            .any(|o| o.reference == observer.reference)
+        {
+            return Err(ApiError::invalid(
+                format!("observers.{i}.reference"),
+                "each observer may appear once on a walk",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Plans a walk, creating observers the trust has not seen before. One
+/// transaction.
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: NewWalk,
+) -> ApiResult<walk::Model> {
+    let scope = &caller.scope;
+    let purpose = input.purpose.trim();
+    if purpose.is_empty() || purpose.chars().count() > 2000 {
+        return Err(ApiError::invalid(
+            "purpose",
+            "a walk states its purpose in 1 to 2000 characters",
+        ));
+    }
+    check_observers(&input.observers)?;
+
+    let txn = db.begin().await?;
+    if schools::by_urn(&txn, scope, input.school_urn)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::NotFound("No school with this URN".into()));
+    }
+    let Some(rules) = protocols::rules(&txn, scope, input.protocol_id).await? else {
+        return Err(ApiError::NotFound("No protocol with this id".into()));
+    };
+    if rules.protocol.status != entity::ProtocolStatus::Published {
+        return Err(ApiError::invalid(
+            "protocolId",
+            "walks use published protocol versions only",
+        ));
+    }
+    let mut focus_area_ids = Vec::new();
+    for (i, key) in input.focus_area_keys.iter().flatten().enumerate() {
+        let Some(area) = rules.focus_areas.iter().find(|area| &area.key == key) else {
+            return Err(ApiError::invalid(
+                format!("focusAreaKeys.{i}"),
+                format!("the protocol has no focus area '{key}'"),
+            ));
+        };
+        if !focus_area_ids.contains(&area.id) {
+            focus_area_ids.push(area.id);
+        }
+    }
+
+    let now = Utc::now();
+    let walk = walk::Model {
+        trust_id: scope.trust.clone(),
+        id: Uuid::new_v4(),
+        school_urn: input.school_urn,
+        protocol_id: input.protocol_id,
+        walk_date: input.date,
+        purpose: purpose.to_owned(),
+        status: WalkStatus::Planned,
+        created_by: caller.subject.clone(),
+        created_at: now,
+        updated_at: now,
+        submitted_at: None,
+    };
+    walk::Entity::insert(walk::ActiveModel::from(walk.clone()))
+        .exec_without_returning(&txn)
+        .await?;
+
+    if !focus_area_ids.is_empty() {
+        let rows = focus_area_ids
+            .iter()
+            .map(|&focus_area_id| walk_focus_area::ActiveModel {
+                trust_id: Set(scope.trust.clone()),
+                walk_id: Set(walk.id),
+                focus_area_id: Set(focus_area_id),
+            });
+        walk_focus_area::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+
+    let observer_ids = upsert_observers(&txn, scope, &input.observers).await?;
+    let rows = input
+        .observers
+        .iter()
+        .zip(observer_ids)
+        .map(|(o, id)| walk_observer::ActiveModel {
+            trust_id: Set(scope.trust.clone()),
+            walk_id: Set(walk.id),
+            observer_id: Set(id),
+            role: Set(o.role),
+        });
+    walk_observer::Entity::insert_many(rows)
+        .exec_without_returning(&txn)
+        .await?;
+
+    txn.commit().await?;
+    Ok(walk)
+}
+
+/// Finds or creates each observer by reference and returns their ids in
+/// input order. Display names follow the latest input.
+pub async fn upsert_observers(
+    txn: &impl ConnectionTrait,
+    scope: &Scope,
+    observers: &[NewObserver],
+) -> ApiResult<Vec<Uuid>> {
+    let rows = observers.iter().map(|o| observer::ActiveModel {
+        trust_id: Set(scope.trust.clone()),
+        id: Set(Uuid::new_v4()),
+        reference: Set(o.reference.clone()),
+        display_name: Set(o.display_name.trim().to_owned()),
+    });
+    let on_conflict = OnConflict::columns([observer::Column::TrustId, observer::Column::Reference])
+        .update_column(observer::Column::DisplayName)
+        .to_owned();
+    observer::Entity::insert_many(rows)
+        .on_conflict(on_conflict)
+        .exec_without_returning(txn)
+        .await?;
+
+    let references: Vec<&str> = observers.iter().map(|o| o.reference.as_str()).collect();
+    let stored = observer::Entity::find()
+        .filter(observer::Column::TrustId.eq(scope.trust.as_str()))
+        .filter(observer::Column::Reference.is_in(references))
+        .all(txn)
+        .await?;
+    observers
+        .iter()
+        .map(|o| {
+            stored
+                .iter()
+                .find(|s| s.reference == o.reference)
+                .map(|s| s.id)
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("observer upsert lost a row")))
+        })
+        .collect()
+}
+
+/// Fails unless the walk still takes visits and ratings.
+pub fn ensure_open(walk: &walk::Model) -> ApiResult<()> {
+    match walk.status {
+        WalkStatus::Planned | WalkStatus::InProgress => Ok(()),
+        WalkStatus::Submitted => Err(ApiError::invalid(
+            "walkId",
+            "the walk is SUBMITTED; its visits and ratings are locked",
+        )),
+    }
+}
+
+/// Marks the walk's status and last change, inside the caller's transaction.
+pub async fn set_status(
+    txn: &impl ConnectionTrait,
+    walk: &walk::Model,
+    status: WalkStatus,
+) -> ApiResult<walk::Model> {
+    let now = Utc::now();
+    let mut update = walk::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(status))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::TrustId.eq(walk.trust_id.as_str()))
+        .filter(Column::Id.eq(walk.id));
+    let submitted_at = if status == WalkStatus::Submitted {
+        Some(now)
+    } else {
+        walk.submitted_at
+    };
+    if status == WalkStatus::Submitted {
+        update = update.col_expr(Column::SubmittedAt, Expr::value(submitted_at));
+    }
+    update.exec(txn).await?;
+    Ok(walk::Model {
+        status,
+        updated_at: now,
+        submitted_at,
+        ..walk.clone()
+    })
+}
+
+/// Submits a walk that has at least one visit; its ratings lock.
+pub async fn submit(db: &DatabaseConnection, scope: &Scope, id: Uuid) -> ApiResult<walk::Model> {
+    let txn = db.begin().await?;
+    let Some(walk) = by_id(&txn, scope, id).await? else {
+        return Err(ApiError::NotFound("No walk with this id".into()));
+    };
+    ensure_open(&walk)?;
+    let visits = entity::visit::Entity::find()
+        .filter(entity::visit::Column::TrustId.eq(scope.trust.as_str()))
+        .filter(entity::visit::Column::WalkId.eq(id))
+        .count(&txn)
+        .await?;
+    if visits == 0 {
+        return Err(ApiError::invalid(
+            "walkId",
+            format!(
+                "the walk is {} with no visits; add a visit before submitting",
+                status_name(walk.status)
+            ),
+        ));
+    }
+    let walk = set_status(&txn, &walk, WalkStatus::Submitted).await?;
+    txn.commit().await?;
+    Ok(walk)
+}
+
+/// The status as the API spells it.
+pub fn status_name(status: WalkStatus) -> &'static str {
+    match status {
+        WalkStatus::Planned => "PLANNED",
+        WalkStatus::InProgress => "IN_PROGRESS",
+        WalkStatus::Submitted => "SUBMITTED",
+    }
+}

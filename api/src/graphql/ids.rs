@@ -1,0 +1,32 @@
+//! Opaque global ids: `base64url("Type:key")`. A malformed id reads as an
+//! unknown one.
+
+use async_graphql::ID;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use uuid::Uuid;
+
+pub const TRUST: &str = "Trust";
+pub const SCHOOL: &str = "School";
+pub const PROTOCOL: &str = "Protocol";
+pub const FOCUS_AREA: &str = "FocusArea";
+pub const INDICATOR: &str = "Indicator";
+pub const OBSERVER: &str = "Observer";
+pub const WALK: &str = "Walk";
+pub const VISIT: &str = "Visit";
+
+pub fn encode(kind: &str, key: impl std::fmt::Display) -> ID {
+    ID(URL_SAFE_NO_PAD.encode(format!("{kind}:{key}")))
+}
+
+/// The key of an id of `kind`, or `None` for anything else.
+pub fn decode(kind: &str, id: &ID) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (found, key) = text.split_once(':')?;
+    (found == kind).then(|| key.to_owned())
+}
+
+pub fn decode_uuid(kind: &str, id: &ID) -> Option<Uuid> {
+    decode(kind, id)?.parse().ok()
+}

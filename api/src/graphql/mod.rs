@@ -1,0 +1,91 @@
+//! The GraphQL schema: one builder shared by the server, `api schema` and
+//! the tests, and the small helpers every resolver uses.
+
+mod extension;
+pub mod ids;
+mod protocol;
+mod scalars;
+mod school;
+mod variation;
+mod viewer;
+mod walk;
+mod walk_mutations;
+
+use std::sync::Arc;
+
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::auth::Caller;
+use crate::config::Limits;
+use crate::data::loaders::Loaders;
+use crate::error::ApiError;
+
+pub use scalars::Date;
+
+/// Every query root field.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    viewer::ViewerQuery,
+    school::SchoolQuery,
+    protocol::ProtocolQuery,
+    walk::WalkQuery,
+    variation::VariationQuery,
+);
+
+/// Every mutation root field.
+#[derive(MergedObject, Default)]
+pub struct Mutation(walk_mutations::WalkMutation);
+
+pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
+
+fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .extension(extension::ErrorCodes)
+        .limit_depth(limits.max_query_depth)
+        .data(limits.clone())
+}
+
+/// The schema the server runs, reading from `db`.
+pub fn build_schema(db: DatabaseConnection, limits: &Limits) -> ApiSchema {
+    builder(limits).data(db).finish()
+}
+
+/// The schema in SDL, as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    builder(&Limits::default()).finish().sdl()
+}
+
+/// The verified caller of this request.
+fn caller<'a>(ctx: &'a Context<'_>) -> Result<&'a Caller, ApiError> {
+    ctx.data_opt::<Caller>().ok_or(ApiError::Unauthenticated)
+}
+
+/// The caller, who must hold a role that may change data.
+fn writer<'a>(ctx: &'a Context<'_>) -> Result<&'a Caller, ApiError> {
+    let caller = caller(ctx)?;
+    caller.require_write()?;
+    Ok(caller)
+}
+
+fn db<'a>(ctx: &'a Context<'_>) -> &'a DatabaseConnection {
+    ctx.data_unchecked::<DatabaseConnection>()
+}
+
+fn loaders<'a>(ctx: &'a Context<'_>) -> &'a Loaders {
+    ctx.data_unchecked::<Loaders>()
+}
+
+fn limits<'a>(ctx: &'a Context<'_>) -> &'a Limits {
+    ctx.data_unchecked::<Limits>()
+}
+
+/// A failed batch load is an internal fault.
+fn load_failed(err: Arc<DbErr>) -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("batch load failed: {err}"))
+}
+
+/// A child row that must exist for a visible parent, e.g. a walk's school.
+fn present<T>(row: Option<T>, what: &str) -> Result<T, ApiError> {
+    row.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("{what} missing for a visible parent")))
+}

@@ -1,0 +1,196 @@
+//! Protocols: the trust's shared frameworks for walks.
+
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{focus_area, indicator, protocol};
+
+use super::{caller, db, ids, load_failed, loaders};
+use crate::data::protocols;
+
+/// Where a protocol version is in its life.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::ProtocolStatus")]
+pub enum ProtocolStatus {
+    /// Being written; not yet usable for walks.
+    Draft,
+    /// Fixed and in use; never edited.
+    Published,
+    /// No longer used for new walks.
+    Retired,
+}
+
+/// The question a focus area answers.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::Lens")]
+pub enum Lens {
+    /// Are shared priorities embedded in every school?
+    Consistency,
+    /// Is the curriculum delivered as planned?
+    Fidelity,
+    /// What do pupils experience in lessons?
+    PupilExperience,
+    /// Are safety, behaviour and attendance routines working?
+    SafeguardingRoutines,
+}
+
+/// One version of the trust's shared framework for walks.
+pub struct Protocol(pub protocol::Model);
+
+/// One level of a protocol's ordered rating scale.
+#[derive(SimpleObject)]
+pub struct ScaleLevel {
+    /// The level's number; higher is more evident.
+    pub value: i32,
+    pub label: String,
+}
+
+#[Object]
+impl Protocol {
+    /// Opaque global id of this version.
+    async fn id(&self) -> ID {
+        ids::encode(ids::PROTOCOL, self.0.id)
+    }
+
+    /// Key shared by every version of the protocol.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What walks on this protocol look for and why; schools read it before
+    /// a walk.
+    async fn purpose(&self) -> &str {
+        &self.0.purpose
+    }
+
+    async fn status(&self) -> ProtocolStatus {
+        self.0.status.into()
+    }
+
+    /// Levels at or above this value count as secure.
+    async fn secure_threshold(&self) -> i32 {
+        self.0.secure_threshold
+    }
+
+    /// Whether an indicator may be marked not observed.
+    async fn allows_not_observed(&self) -> bool {
+        self.0.allows_not_observed
+    }
+
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+
+    /// The rating scale, lowest level first.
+    async fn scale(&self, ctx: &Context<'_>) -> Result<Vec<ScaleLevel>> {
+        let levels = loaders(ctx).levels_of_protocol.load_one(self.0.id).await;
+        let levels = levels.map_err(load_failed)?.unwrap_or_default();
+        Ok(levels
+            .into_iter()
+            .map(|l| ScaleLevel {
+                value: l.value,
+                label: l.label,
+            })
+            .collect())
+    }
+
+    /// Focus areas in protocol order.
+    async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
+        let areas = loaders(ctx)
+            .focus_areas_of_protocol
+            .load_one(self.0.id)
+            .await;
+        Ok(areas
+            .map_err(load_failed)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(FocusArea)
+            .collect())
+    }
+}
+
+/// A group of indicators under one lens.
+pub struct FocusArea(pub focus_area::Model);
+
+#[Object]
+impl FocusArea {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        ids::encode(ids::FOCUS_AREA, self.0.id)
+    }
+
+    /// Key unique within the protocol version.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    async fn lens(&self) -> Lens {
+        self.0.lens.into()
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// Indicators in protocol order.
+    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<Indicator>> {
+        let rows = loaders(ctx)
+            .indicators_of_focus_area
+            .load_one(self.0.id)
+            .await;
+        Ok(rows
+            .map_err(load_failed)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Indicator)
+            .collect())
+    }
+}
+
+/// One observable look-for, phrased neutrally.
+pub struct Indicator(pub indicator::Model);
+
+#[Object]
+impl Indicator {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        ids::encode(ids::INDICATOR, self.0.id)
+    }
+
+    /// Code unique within the protocol version and stable across versions.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    async fn statement(&self) -> &str {
+        &self.0.statement
+    }
+}
+
+#[derive(Default)]
+pub struct ProtocolQuery;
+
+#[Object]
+impl ProtocolQuery {
+    /// Every protocol version of the caller's trust, by key and version.
+    async fn protocols(&self, ctx: &Context<'_>) -> Result<Vec<Protocol>> {
+        let rows = protocols::list(db(ctx), &caller(ctx)?.scope).await?;
+        Ok(rows.into_iter().map(Protocol).collect())
+    }
+
+    /// A protocol version by id; null when unknown to the caller.
+    async fn protocol(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Protocol>> {
+        let scope = &caller(ctx)?.scope;
+        let Some(id) = ids::decode_uuid(ids::PROTOCOL, &id) else {
+            return Ok(None);
+        };
+        Ok(protocols::by_id(db(ctx), scope, id).await?.map(Protocol))
+    }
+}

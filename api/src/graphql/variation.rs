@@ -1,0 +1,164 @@
+//! The first variation figures: trust-wide and per school, for one
+//! protocol version and an optional date range.
+
+use async_graphql::{Context, ID, Object, Result};
+
+use super::protocol::Protocol;
+use super::school::School;
+use super::{Date, caller, db, ids, load_failed, loaders, present};
+use crate::data::{protocols, trusts, variation};
+use crate::metrics::{Cell, Counts};
+
+/// Figures for one cell: trust-wide or one school.
+pub struct VariationCell {
+    cell: Cell,
+    school_urn: Option<i32>,
+}
+
+#[Object]
+impl VariationCell {
+    /// The school this cell covers; null for the trust-wide cell.
+    async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
+        let Some(urn) = self.school_urn else {
+            return Ok(None);
+        };
+        let row = loaders(ctx)
+            .school
+            .load_one(urn)
+            .await
+            .map_err(load_failed)?;
+        Ok(Some(School(present(row, "school of a cell")?)))
+    }
+
+    /// Ratings with a level (the walk lead's only).
+    async fn n(&self) -> i64 {
+        self.cell.counts.n
+    }
+
+    /// Visits with at least one rating counted here.
+    async fn visits(&self) -> i64 {
+        self.cell.counts.visits
+    }
+
+    /// Schools with at least one visit counted here.
+    async fn schools(&self) -> i64 {
+        self.cell.schools
+    }
+
+    /// Indicators marked not observed; they do not enter rates.
+    async fn not_observed(&self) -> i64 {
+        self.cell.counts.not_observed
+    }
+
+    /// Indicators marked not applicable; they do not enter rates.
+    async fn not_applicable(&self) -> i64 {
+        self.cell.counts.not_applicable
+    }
+
+    /// Mean level; null when suppressed or without levels.
+    async fn mean(&self) -> Option<f64> {
+        self.cell.mean
+    }
+
+    /// Share of levels at or above the secure threshold; null when
+    /// suppressed or without levels.
+    async fn secure_rate(&self) -> Option<f64> {
+        self.cell.secure_rate
+    }
+
+    /// True when the cell has fewer visits than the trust's minimum cell
+    /// size, so its values are withheld.
+    async fn suppressed(&self) -> bool {
+        self.cell.suppressed
+    }
+
+    /// Why the values are withheld, when they are.
+    async fn suppression_reason(&self) -> Option<&str> {
+        self.cell.suppression_reason.as_deref()
+    }
+}
+
+/// Figures for one protocol version over a period.
+pub struct Variation {
+    protocol: Protocol,
+    min_cell_size: i32,
+    trust: VariationCell,
+    schools: Vec<VariationCell>,
+}
+
+#[Object]
+impl Variation {
+    /// The protocol version the figures cover; versions are never mixed.
+    async fn protocol(&self) -> &Protocol {
+        &self.protocol
+    }
+
+    /// Cells with fewer visits than this are suppressed.
+    async fn min_cell_size(&self) -> i32 {
+        self.min_cell_size
+    }
+
+    /// The whole trust.
+    async fn trust(&self) -> &VariationCell {
+        &self.trust
+    }
+
+    /// Each school in the caller's scope with at least one visit, by URN.
+    async fn schools(&self) -> &[VariationCell] {
+        &self.schools
+    }
+}
+
+#[derive(Default)]
+pub struct VariationQuery;
+
+#[Object]
+impl VariationQuery {
+    /// Lead ratings of submitted walks on one protocol version, trust-wide
+    /// and per school. Null when the protocol is unknown to the caller.
+    async fn variation(
+        &self,
+        ctx: &Context<'_>,
+        protocol_id: ID,
+        #[graphql(desc = "Walks on or after this date.")] from: Option<Date>,
+        #[graphql(desc = "Walks on or before this date.")] to: Option<Date>,
+    ) -> Result<Option<Variation>> {
+        let scope = &caller(ctx)?.scope;
+        let db = db(ctx);
+        let Some(id) = ids::decode_uuid(ids::PROTOCOL, &protocol_id) else {
+            return Ok(None);
+        };
+        let Some(protocol) = protocols::by_id(db, scope, id).await? else {
+            return Ok(None);
+        };
+        let Some(trust) = trusts::of_scope(db, scope).await? else {
+            return Ok(None);
+        };
+        let min = trust.min_cell_size;
+
+        let by_school =
+            variation::counts_by_school(db, scope, &protocol, from.map(|d| d.0), to.map(|d| d.0))
+                .await?;
+        let total = by_school
+            .iter()
+            .fold(Counts::default(), |sum, (_, counts)| sum + *counts);
+        let trust_cell = Cell::new(total, by_school.len() as i64, min);
+        let schools = by_school
+            .into_iter()
+            .filter(|(urn, _)| scope.sees_school(*urn))
+            .map(|(urn, counts)| VariationCell {
+                cell: Cell::new(counts, 1, min),
+                school_urn: Some(urn),
+            })
+            .collect();
+        Ok(Some(Variation {
+            protocol: Protocol(protocol),
+            min_cell_size: min,
+            trust: VariationCell {
+                cell: trust_cell,
+                school_urn: None,
+            },
+            schools,
+        }))
+    }
+}

@@ -1,0 +1,195 @@
+//! Recording a walk: plan it, add visits, record ratings, submit.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::NaiveTime;
+
+use super::walk::{ObserverRole, Rating, RatingOutcome, Visit, Walk};
+use super::{Date, db, ids, writer};
+use crate::data::ratings::{self, NewRatings, RatingEntry};
+use crate::data::visits::{self, NewVisit};
+use crate::data::walks::{self, NewObserver, NewWalk};
+use crate::error::ApiError;
+
+/// A person on a new walk, found or created by the trust's reference.
+#[derive(InputObject)]
+pub struct WalkObserverInput {
+    /// The trust's own opaque id for the person.
+    pub reference: String,
+    pub display_name: String,
+    pub role: ObserverRole,
+}
+
+/// A walk to plan.
+#[derive(InputObject)]
+pub struct CreateWalkInput {
+    /// URN of the school visited.
+    pub school_urn: i32,
+    /// A published protocol version of the trust.
+    pub protocol_id: ID,
+    pub date: Date,
+    /// What the walk looks for and why; the school reads it beforehand.
+    pub purpose: String,
+    /// Keys of the focus areas the walk is limited to; all when omitted.
+    pub focus_area_keys: Option<Vec<String>>,
+    /// The team, with exactly one lead.
+    pub observers: Vec<WalkObserverInput>,
+}
+
+/// A classroom visit to add to a walk.
+#[derive(InputObject)]
+pub struct AddVisitInput {
+    pub walk_id: ID,
+    pub subject: String,
+    /// Year group; 0 is Reception.
+    pub year_group: Option<i32>,
+    /// EYFS, KS1 … KS5; derived from the year group when omitted.
+    pub key_stage: Option<String>,
+    /// Local start time, `HH:MM`.
+    pub started_at: Option<String>,
+    /// Length of the visit, 1 to 120.
+    pub minutes: i32,
+}
+
+/// One indicator's entry.
+#[derive(InputObject)]
+pub struct RatingInput {
+    /// The indicator's code in the walk's protocol, e.g. "RL1".
+    pub indicator_code: String,
+    /// `LEVEL` when omitted.
+    pub outcome: Option<RatingOutcome>,
+    /// Required for `LEVEL`; a value of the protocol's scale.
+    pub level: Option<i32>,
+    /// Neutral evidence: what was seen, not a judgement of a person.
+    pub evidence: Option<String>,
+}
+
+/// An observer's ratings for one visit, written together or not at all.
+#[derive(InputObject)]
+pub struct RecordRatingsInput {
+    /// The walk the visit belongs to.
+    pub walk_id: ID,
+    pub visit_id: ID,
+    /// Reference of the observer rating; the walk's lead when omitted.
+    pub observer_reference: Option<String>,
+    pub ratings: Vec<RatingInput>,
+}
+
+/// The walk to submit.
+#[derive(InputObject)]
+pub struct SubmitWalkInput {
+    pub walk_id: ID,
+}
+
+/// The walk after a change.
+#[derive(SimpleObject)]
+pub struct WalkPayload {
+    pub walk: Walk,
+}
+
+/// The new visit and its walk.
+#[derive(SimpleObject)]
+pub struct AddVisitPayload {
+    pub visit: Visit,
+    pub walk: Walk,
+}
+
+/// The visit and the observer's ratings as stored.
+#[derive(SimpleObject)]
+pub struct RecordRatingsPayload {
+    pub visit: Visit,
+    pub ratings: Vec<Rating>,
+}
+
+fn walk_id(id: &ID) -> Result<uuid::Uuid, ApiError> {
+    ids::decode_uuid(ids::WALK, id).ok_or_else(|| ApiError::NotFound("No walk with this id".into()))
+}
+
+#[derive(Default)]
+pub struct WalkMutation;
+
+#[Object]
+impl WalkMutation {
+    /// Plans a walk at a school of the caller's scope.
+    async fn create_walk(&self, ctx: &Context<'_>, input: CreateWalkInput) -> Result<WalkPayload> {
+        let caller = writer(ctx)?;
+        let protocol_id = ids::decode_uuid(ids::PROTOCOL, &input.protocol_id)
+            .ok_or_else(|| ApiError::NotFound("No protocol with this id".into()))?;
+        let observers = input.observers.into_iter().map(|o| NewObserver {
+            reference: o.reference,
+            display_name: o.display_name,
+            role: o.role.into(),
+        });
+        let new = NewWalk {
+            school_urn: input.school_urn,
+            protocol_id,
+            date: input.date.0,
+            purpose: input.purpose,
+            focus_area_keys: input.focus_area_keys,
+            observers: observers.collect(),
+        };
+        Ok(WalkPayload {
+            walk: Walk(walks::create(db(ctx), caller, new).await?),
+        })
+    }
+
+    /// Adds a classroom visit to a walk that is not yet submitted.
+    async fn add_visit(&self, ctx: &Context<'_>, input: AddVisitInput) -> Result<AddVisitPayload> {
+        let caller = writer(ctx)?;
+        let started_at = match &input.started_at {
+            None => None,
+            Some(text) => Some(
+                NaiveTime::parse_from_str(text, "%H:%M")
+                    .map_err(|_| ApiError::invalid("startedAt", "start time is HH:MM"))?,
+            ),
+        };
+        let new = NewVisit {
+            walk_id: walk_id(&input.walk_id)?,
+            subject: input.subject,
+            year_group: input.year_group,
+            key_stage: input.key_stage,
+            started_at,
+            minutes: input.minutes,
+        };
+        let (visit, walk) = visits::add(db(ctx), &caller.scope, new).await?;
+        Ok(AddVisitPayload {
+            visit: Visit(visit),
+            walk: Walk(walk),
+        })
+    }
+
+    /// Records one observer's ratings for a visit, all in one transaction;
+    /// an entry for an indicator already rated by that observer replaces it.
+    async fn record_ratings(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordRatingsInput,
+    ) -> Result<RecordRatingsPayload> {
+        let caller = writer(ctx)?;
+        let visit_id = ids::decode_uuid(ids::VISIT, &input.visit_id)
+            .ok_or_else(|| ApiError::NotFound("No visit with this id".into()))?;
+        let entries = input.ratings.into_iter().map(|r| RatingEntry {
+            indicator_code: r.indicator_code,
+            outcome: r.outcome.map(Into::into),
+            level: r.level,
+            evidence: r.evidence,
+        });
+        let new = NewRatings {
+            walk_id: walk_id(&input.walk_id)?,
+            visit_id,
+            observer_reference: input.observer_reference,
+            entries: entries.collect(),
+        };
+        let (visit, saved) = ratings::record(db(ctx), &caller.scope, new).await?;
+        Ok(RecordRatingsPayload {
+            visit: Visit(visit),
+            ratings: saved.into_iter().map(Rating).collect(),
+        })
+    }
+
+    /// Submits a walk with at least one visit; its ratings then lock.
+    async fn submit_walk(&self, ctx: &Context<'_>, input: SubmitWalkInput) -> Result<WalkPayload> {
+        let caller = writer(ctx)?;
+        let walk = walks::submit(db(ctx), &caller.scope, walk_id(&input.walk_id)?).await?;
+        Ok(WalkPayload { walk: Walk(walk) })
+    }
+}

@@ -1,0 +1,180 @@
+//! HTTP edge: routes, bearer-token check, GraphQL over GET and POST, the
+//! health check, request ids and request logging.
+
+use async_graphql::http::{GraphiQLSource, parse_query_string};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql_axum::GraphQLRequest;
+use axum::Json;
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::auth::Caller;
+use crate::data::loaders::Loaders;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+const REQUEST_ID: &str = "x-request-id";
+
+pub fn router(state: AppState) -> Router {
+    let request_id = header::HeaderName::from_static(REQUEST_ID);
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|request: &Request<_>| {
+            let id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok());
+            tracing::info_span!(
+                "request",
+                request.id = id.unwrap_or("-"),
+                http.method = %request.method(),
+                http.path = request.uri().path(),
+                trust.id = tracing::field::Empty,
+            )
+        })
+        .on_request(())
+        .on_response(DefaultOnResponse::new().level(Level::INFO));
+    let body_limit = state.limits.max_body_bytes;
+
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/health", get(health))
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(trace)
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Ready only when the database answers.
+async fn health(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))).into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "health check: database unavailable");
+            let body = Json(json!({ "status": "unavailable" }));
+            (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
+        }
+    }
+}
+
+/// A GraphQL-shaped error response outside execution.
+fn error_response(status: StatusCode, err: &ApiError) -> Response {
+    let body = json!({
+        "errors": [{ "message": err.message(), "extensions": { "code": err.code() } }]
+    });
+    let mut response = (status, Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+/// The caller named by the `Authorization: Bearer` header.
+fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, Box<Response>> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim);
+    let verified = match token {
+        Some(token) if !token.is_empty() => state.keys.verify(token),
+        _ => Err(ApiError::Unauthenticated),
+    };
+    verified.map_err(|err| Box::new(error_response(StatusCode::UNAUTHORIZED, &err)))
+}
+
+async fn execute(state: &AppState, caller: Caller, request: async_graphql::Request) -> Response {
+    tracing::Span::current().record("trust.id", caller.scope.trust.as_str());
+    let loaders = Loaders::new(&state.db, &caller.scope);
+    let response = state
+        .schema
+        .execute(request.data(caller).data(loaders))
+        .await;
+    Json(response).into_response()
+}
+
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    match authenticate(&state, &headers) {
+        Ok(caller) => execute(&state, caller, request.into_inner()).await,
+        Err(response) => *response,
+    }
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    accept.is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// True when the operation the request would run is a mutation.
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let operation = match &document.operations {
+        DocumentOperations::Single(operation) => Some(operation),
+        DocumentOperations::Multiple(operations) => match &request.operation_name {
+            Some(name) => operations.get(name.as_str()),
+            None => operations.values().next(),
+        },
+    };
+    operation.is_some_and(|op| op.node.ty == OperationType::Mutation)
+}
+
+/// GraphiQL for browsers; queries (never mutations) from the query string
+/// for everyone else.
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    if query.is_empty() && wants_html(&headers) {
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("Learning walks")
+                .finish(),
+        )
+        .into_response();
+    }
+    let request = match parse_query_string(&query) {
+        Ok(request) => request,
+        Err(err) => {
+            let err = ApiError::Invalid {
+                field: None,
+                message: err.to_string(),
+            };
+            return error_response(StatusCode::BAD_REQUEST, &err);
+        }
+    };
+    let caller = match authenticate(&state, &headers) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    if is_mutation(&request) {
+        let err = ApiError::Invalid {
+            field: None,
+            message: "mutations need POST".into(),
+        };
+        let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &err);
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, caller, request).await
+}

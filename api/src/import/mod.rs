@@ -1,0 +1,4 @@
+//! Loading real data files: GIAS school registers and protocol JSON.
+
+pub mod gias;
+pub mod protocol;

@@ -1,0 +1,133 @@
+//! The `api` command: serves by default; imports, seeds, signs tokens and
+//! prints the schema on request.
+
+use anyhow::Context;
+use api::auth::{AuthKeys, Role, random_secret};
+use api::config::{Cli, Command, Config, ImportCommand, SeedCommand, TokenArgs};
+use api::startup::{self, AppState};
+use api::{db, demo, graphql, import, telemetry};
+use clap::Parser;
+use entity::trust;
+use sea_orm::{DatabaseBackend, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    telemetry::init(cli.config.log_format);
+    if let Err(err) = run(cli).await {
+        tracing::error!(error = format!("{err:#}"), "stopped");
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Schema => {
+            print!("{}", graphql::sdl());
+            Ok(())
+        }
+        Command::Token(args) => print_token(&config, args),
+        Command::Import(ImportCommand::Schools { file }) => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {file:?}"))?;
+            let db = db::connect(&config).await?;
+            println!("{}", import::gias::import_schools(&db, &bytes).await?);
+            Ok(())
+        }
+        Command::Import(ImportCommand::Protocol { file, trust }) => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {file:?}"))?;
+            let db = db::connect(&config).await?;
+            println!(
+                "{}",
+                import::protocol::import_protocol(&db, &trust, &bytes).await?
+            );
+            Ok(())
+        }
+        Command::Seed(SeedCommand::Demo) => {
+            let db = db::connect(&config).await?;
+            println!("{}", demo::load(&db).await?);
+            Ok(())
+        }
+    }
+}
+
+fn keys(config: &Config, secret: &str) -> anyhow::Result<AuthKeys> {
+    AuthKeys::hs256(secret.as_bytes(), &config.jwt_issuer, &config.jwt_audience)
+}
+
+fn print_token(config: &Config, args: TokenArgs) -> anyhow::Result<()> {
+    let secret = config
+        .jwt_secret
+        .as_deref()
+        .context("JWT_SECRET is not set: the token must be signed with the server's secret")?;
+    let roles = args
+        .roles
+        .iter()
+        .map(|name| Role::parse(name).with_context(|| format!("unknown role {name:?}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let schools = (!args.schools.is_empty()).then_some(args.schools);
+    let token = keys(config, secret)?.issue(&args.sub, &args.trust, roles, schools, args.hours)?;
+    println!("{token}");
+    Ok(())
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let db = db::connect(&config).await?;
+    load_demo_if_empty(&config, &db).await?;
+
+    let generated = config.jwt_secret.is_none();
+    let secret = config.jwt_secret.clone().unwrap_or_else(random_secret);
+    let keys = keys(&config, &secret)?;
+    let sample_token = if generated {
+        sample_token(&db, &keys).await?
+    } else {
+        None
+    };
+
+    let listener = tokio::net::TcpListener::bind(config.listen_addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen_addr))?;
+    let address = listener.local_addr()?;
+    tracing::info!(listen.addr = %address, "serving");
+    println!("GraphiQL: http://{address}/graphql");
+    if generated {
+        println!("JWT_SECRET is not set: this process signs tokens with a random secret.");
+        match sample_token {
+            Some((uid, token)) => {
+                println!("A trust_leader token for trust {uid}, valid 12 hours:\n{token}")
+            }
+            None => println!("No trust is loaded yet; import schools to get a token."),
+        }
+    }
+    let app = startup::app(AppState::new(db, keys, config.limits.clone()));
+    startup::serve(listener, app, startup::shutdown_signal()).await?;
+    Ok(())
+}
+
+/// On the embedded SQLite store, an empty database gets the demo.
+async fn load_demo_if_empty(config: &Config, db: &DatabaseConnection) -> anyhow::Result<()> {
+    let is_sqlite = db.get_database_backend() == DatabaseBackend::Sqlite;
+    if config.no_demo || !is_sqlite || trust::Entity::find().count(db).await? > 0 {
+        return Ok(());
+    }
+    let loaded = demo::load(db).await?;
+    tracing::info!("{loaded}");
+    println!("Loaded the demo: {loaded}");
+    Ok(())
+}
+
+/// A token for the first trust, printed when the server made its own secret.
+async fn sample_token(
+    db: &DatabaseConnection,
+    keys: &AuthKeys,
+) -> anyhow::Result<Option<(String, String)>> {
+    let first = trust::Entity::find()
+        .order_by_asc(trust::Column::Uid)
+        .one(db)
+        .await?;
+    let Some(first) = first else { return Ok(None) };
+    let token = keys.issue("local-user", &first.uid, vec![Role::TrustLeader], None, 12)?;
+    Ok(Some((first.uid, token)))
+}

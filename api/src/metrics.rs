@@ -1,0 +1,110 @@
+//! The arithmetic of the variation figures, kept in one place so SQLite and
+//! PostgreSQL results are identical: SQL returns integer counts and sums,
+//! and every ratio is taken here.
+
+/// Integer counts for one cell, as SQL returns them. Only the walk lead's
+/// ratings are counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Ratings with a level.
+    pub n: i64,
+    /// Distinct visits with at least one counted rating.
+    pub visits: i64,
+    /// Sum of the levels.
+    pub level_sum: i64,
+    /// Ratings at or above the secure threshold.
+    pub secure: i64,
+    pub not_observed: i64,
+    pub not_applicable: i64,
+}
+
+impl std::ops::Add for Counts {
+    type Output = Counts;
+
+    fn add(self, other: Counts) -> Counts {
+        Counts {
+            n: self.n + other.n,
+            visits: self.visits + other.visits,
+            level_sum: self.level_sum + other.level_sum,
+            secure: self.secure + other.secure,
+            not_observed: self.not_observed + other.not_observed,
+            not_applicable: self.not_applicable + other.not_applicable,
+        }
+    }
+}
+
+/// One cell's figures, suppressed when it has too few visits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub counts: Counts,
+    pub schools: i64,
+    pub mean: Option<f64>,
+    pub secure_rate: Option<f64>,
+    pub suppressed: bool,
+    pub suppression_reason: Option<String>,
+}
+
+impl Cell {
+    /// Figures for `counts` over `schools` schools, suppressed below
+    /// `min_cell_size` visits.
+    pub fn new(counts: Counts, schools: i64, min_cell_size: i32) -> Cell {
+        if counts.visits < i64::from(min_cell_size) {
+            return Cell {
+                counts,
+                schools,
+                mean: None,
+                secure_rate: None,
+                suppressed: true,
+                suppression_reason: Some(format!(
+                    "fewer than {min_cell_size} visits ({}): values are withheld so a \
+                     small group cannot be singled out",
+                    counts.visits
+                )),
+            };
+        }
+        let ratio = |part: i64| (counts.n > 0).then(|| part as f64 / counts.n as f64);
+        Cell {
+            counts,
+            schools,
+            mean: ratio(counts.level_sum),
+            secure_rate: ratio(counts.secure),
+            suppressed: false,
+            suppression_reason: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_with_enough_visits_has_its_mean_and_secure_rate() {
+        let counts = Counts {
+            n: 8,
+            visits: 5,
+            level_sum: 22,
+            secure: 5,
+            ..Counts::default()
+        };
+        let cell = Cell::new(counts, 1, 5);
+        assert_eq!(cell.mean, Some(2.75));
+        assert_eq!(cell.secure_rate, Some(0.625));
+        assert!(!cell.suppressed);
+    }
+
+    #[test]
+    fn a_cell_below_the_minimum_size_keeps_counts_and_withholds_values() {
+        let counts = Counts {
+            n: 8,
+            visits: 4,
+            level_sum: 22,
+            secure: 5,
+            ..Counts::default()
+        };
+        let cell = Cell::new(counts, 1, 5);
+        assert_eq!((cell.mean, cell.secure_rate), (None, None));
+        assert_eq!(cell.counts.n, 8);
+        assert!(cell.suppressed);
+    }
+}

@@ -1,0 +1,80 @@
+//! Assembling the service from its parts. `main` and the tests both call
+//! these, with dependencies passed in; nothing here reads the environment.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+
+use crate::auth::AuthKeys;
+use crate::config::Limits;
+use crate::graphql::{ApiSchema, build_schema};
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub schema: ApiSchema,
+    pub keys: Arc<AuthKeys>,
+    pub limits: Limits,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, keys: AuthKeys, limits: Limits) -> AppState {
+        let schema = build_schema(db.clone(), &limits);
+        AppState {
+            db,
+            schema,
+            keys: Arc::new(keys),
+            limits,
+        }
+    }
+}
+
+/// The HTTP application: routes and layers.
+pub fn app(state: AppState) -> Router {
+    crate::http::router(state)
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, letting requests
+/// in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,21 @@
+//! A multi-academy trust: the tenant.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "trusts")]
+pub struct Model {
+    /// GIAS group UID, e.g. "2516".
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub uid: String,
+    pub name: String,
+    pub companies_house_number: Option<String>,
+    /// Aggregates over fewer visits than this are suppressed.
+    pub min_cell_size: i32,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

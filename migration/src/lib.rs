@@ -1,0 +1,23 @@
+//! Schema history for the learning-walk store, run at start-up.
+//!
+//! One change per file. Seed and demo data live in the `api` crate, not here.
+
+pub use sea_orm_migration::prelude::*;
+
+mod helpers;
+mod m20261204_000001_create_trusts_and_schools;
+mod m20261204_000002_create_protocols;
+mod m20261204_000003_create_walks;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261204_000001_create_trusts_and_schools::Migration),
+            Box::new(m20261204_000002_create_protocols::Migration),
+            Box::new(m20261204_000003_create_walks::Migration),
+        ]
+    }
+}

@@ -1,0 +1,128 @@
+//! Bad input gets a clear error with `extensions.code`, and nothing is
+//! written.
+
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::on_both_stores;
+use crate::walks::{CREATE_WALK, RECORD_RATINGS, add_visit, create_walk, walk_input};
+
+const RATINGS_OF_WALK: &str = "query($id: ID!) { walk(id: $id) { visits { ratings { level } } } }";
+
+/// The one error of a response, without its source location.
+fn only_error(body: &Value) -> Value {
+    let errors = body["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{body}");
+    assert_eq!(body["data"], Value::Null, "{body}");
+    json!({ "message": errors[0]["message"], "extensions": errors[0]["extensions"] })
+}
+
+fn bad(field: &str, message: &str) -> Value {
+    json!({ "message": message, "extensions": { "code": "BAD_USER_INPUT", "field": field } })
+}
+
+async fn bad_ratings_are_rejected_whole(app: TestApp) {
+    app.import_schools().await;
+    let protocol = app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    let walk = create_walk(&app, &token, walk_input(137106, &protocol, "2025-10-07")).await;
+    let visit = add_visit(&app, &token, &walk, "English", 7).await;
+    let other_walk = create_walk(&app, &token, walk_input(137106, &protocol, "2025-10-08")).await;
+
+    let cases = [
+        (
+            json!({ "walkId": walk, "visitId": visit, "ratings": [
+            { "indicatorCode": "RL1", "level": 3 }, { "indicatorCode": "ZZ9", "level": 3 }] }),
+            bad(
+                "ratings.1.indicatorCode",
+                "the walk's protocol has no indicator 'ZZ9'",
+            ),
+        ),
+        (
+            json!({ "walkId": walk, "visitId": visit, "ratings": [
+            { "indicatorCode": "RL1", "level": 5 }] }),
+            bad(
+                "ratings.0.level",
+                "level 5 is outside the protocol's scale (1–4)",
+            ),
+        ),
+        (
+            json!({ "walkId": walk, "visitId": visit, "ratings": [
+            { "indicatorCode": "RL1", "outcome": "NOT_OBSERVED", "level": 2 }] }),
+            bad("ratings.0.level", "only a LEVEL outcome carries a level"),
+        ),
+        (
+            json!({ "walkId": other_walk, "visitId": visit, "ratings": [
+            { "indicatorCode": "RL1", "level": 3 }] }),
+            bad("visitId", "the visit belongs to another walk"),
+        ),
+    ];
+    for (input, expected) in cases {
+        let body = app
+            .graphql(&token, RECORD_RATINGS, json!({ "input": input }))
+            .await;
+        assert_eq!(only_error(&body), expected);
+    }
+    let stored = app
+        .data(&token, RATINGS_OF_WALK, json!({ "id": walk }))
+        .await;
+    assert_eq!(stored["walk"]["visits"], json!([{ "ratings": [] }]));
+}
+
+async fn a_malformed_date_is_bad_user_input_and_writes_nothing(app: TestApp) {
+    app.import_schools().await;
+    let protocol = app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    for date in ["2025-13-45", "07/10/2025", ""] {
+        let input = json!({ "input": walk_input(137106, &protocol, date) });
+        let body = app.graphql(&token, CREATE_WALK, input).await;
+        let error = only_error(&body);
+        assert_eq!(error["extensions"], json!({ "code": "BAD_USER_INPUT" }));
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("\"{date}\" is not a YYYY-MM-DD date")),
+            "{message}"
+        );
+    }
+    let walks = app
+        .data(&token, "{ walks(first: 1) { totalCount } }", json!({}))
+        .await;
+    assert_eq!(walks["walks"]["totalCount"], 0);
+}
+
+async fn a_walk_needs_exactly_one_lead_and_a_submitted_walk_is_locked(app: TestApp) {
+    app.import_schools().await;
+    let protocol = app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    let mut input = walk_input(137106, &protocol, "2025-10-07");
+    input["observers"][1]["role"] = json!("LEAD");
+    let body = app
+        .graphql(&token, CREATE_WALK, json!({ "input": input }))
+        .await;
+    assert_eq!(
+        only_error(&body),
+        bad("observers", "a walk has exactly one lead observer; 2 given")
+    );
+
+    let walk = create_walk(&app, &token, walk_input(137106, &protocol, "2025-10-07")).await;
+    let submit = "mutation($id: ID!) { submitWalk(input: { walkId: $id }) { walk { status } } }";
+    let body = app.graphql(&token, submit, json!({ "id": walk })).await;
+    let expected = "the walk is PLANNED with no visits; add a visit before submitting";
+    assert_eq!(only_error(&body), bad("walkId", expected));
+
+    let visit = add_visit(&app, &token, &walk, "English", 7).await;
+    app.data(&token, submit, json!({ "id": walk })).await;
+    let late = json!({ "walkId": walk, "visitId": visit, "ratings": [
+        { "indicatorCode": "RL1", "level": 3 }] });
+    let body = app
+        .graphql(&token, RECORD_RATINGS, json!({ "input": late }))
+        .await;
+    let expected = "the walk is SUBMITTED; its visits and ratings are locked";
+    assert_eq!(only_error(&body), bad("walkId", expected));
+}
+
+on_both_stores!(
+    bad_ratings_are_rejected_whole,
+    a_malformed_date_is_bad_user_input_and_writes_nothing,
+    a_walk_needs_exactly_one_lead_and_a_submitted_walk_is_locked,
+);

@@ -1,0 +1,255 @@
+//! `TestApp`: the real service on a fresh database (a SQLite file or a new
+//! PostgreSQL database), reached over HTTP.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use api::auth::{AuthKeys, Role};
+use api::config::Cli;
+use api::startup::{self, AppState};
+use clap::Parser;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+
+const SECRET: &[u8] = b"test-secret-for-the-suite-only-0123456789";
+const ISSUER: &str = "learning-walks";
+const AUDIENCE: &str = "learning-walks-api";
+
+/// Where a test's data lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    Sqlite,
+    Postgres,
+}
+
+struct Inner {
+    address: SocketAddr,
+    db: DatabaseConnection,
+    keys: AuthKeys,
+    client: reqwest::Client,
+    /// PostgreSQL: the admin URL and the test database's name, to drop it.
+    postgres: Option<(String, String)>,
+    /// SQLite: the file's directory, removed with the app.
+    _dir: Option<tempdir::Dir>,
+}
+
+/// The running service and a client for it. Cheap to clone.
+#[derive(Clone)]
+pub struct TestApp(Arc<Inner>);
+
+/// Runs `test` against a fresh app on `store`, then removes its database.
+pub async fn run<F, Fut>(store: Store, test: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(app) = TestApp::start(store).await else {
+        return;
+    };
+    let outcome = tokio::spawn(test(app.clone())).await;
+    app.cleanup().await;
+    if let Err(err) = outcome {
+        std::panic::resume_unwind(err.into_panic());
+    }
+}
+
+/// Declares each named `async fn(TestApp)` as two tests, one per store.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::helpers::run($crate::helpers::Store::Sqlite, super::$name).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::helpers::run($crate::helpers::Store::Postgres, super::$name).await;
+            }
+        }
+    )*};
+}
+
+mod tempdir {
+    /// A directory under the system temp dir, removed on drop.
+    pub struct Dir(pub std::path::PathBuf);
+
+    impl Dir {
+        pub fn new() -> Dir {
+            let path = std::env::temp_dir().join(format!("lw-test-{}", uuid::Uuid::new_v4()));
+            std::fs::create_dir_all(&path).expect("create temp dir");
+            Dir(path)
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// The PostgreSQL server for tests, from `TEST_DATABASE_URL`. Without it the
+/// PostgreSQL variants are skipped, except under CI where that is an error.
+fn postgres_admin_url() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok() => panic!("TEST_DATABASE_URL must be set under CI"),
+        _ => {
+            eprintln!("skipped: TEST_DATABASE_URL is not set");
+            None
+        }
+    }
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let mut parsed = url::Url::parse(url).expect("TEST_DATABASE_URL is a URL");
+    parsed.set_path(&format!("/{name}"));
+    parsed.to_string()
+}
+
+impl TestApp {
+    async fn start(store: Store) -> Option<TestApp> {
+        let (url, postgres, dir) = match store {
+            Store::Sqlite => {
+                let dir = tempdir::Dir::new();
+                let url = format!("sqlite://{}?mode=rwc", dir.0.join("test.db").display());
+                (url, None, Some(dir))
+            }
+            Store::Postgres => {
+                let admin = postgres_admin_url()?;
+                let name = format!("lw_test_{}", uuid::Uuid::new_v4().simple());
+                let server = Database::connect(&admin)
+                    .await
+                    .expect("connect to PostgreSQL");
+                server
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                server.close().await.expect("close admin connection");
+                (with_database(&admin, &name), Some((admin, name)), None)
+            }
+        };
+
+        let cli = Cli::parse_from(["api", "--database-url", &url, "--no-demo"]);
+        let db = api::db::connect(&cli.config)
+            .await
+            .expect("connect and migrate");
+        let keys = AuthKeys::hs256(SECRET, ISSUER, AUDIENCE).expect("keys");
+        let state = AppState::new(db.clone(), keys, cli.config.limits.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        tokio::spawn(startup::serve(
+            listener,
+            startup::app(state),
+            std::future::pending(),
+        ));
+
+        Some(TestApp(Arc::new(Inner {
+            address,
+            db,
+            keys: AuthKeys::hs256(SECRET, ISSUER, AUDIENCE).expect("keys"),
+            client: reqwest::Client::new(),
+            postgres,
+            _dir: dir,
+        })))
+    }
+
+    async fn cleanup(self) {
+        let inner = &self.0;
+        let _ = inner.db.clone().close().await;
+        if let Some((admin, name)) = &inner.postgres {
+            let server = Database::connect(admin)
+                .await
+                .expect("connect to PostgreSQL");
+            server
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .expect("drop test database");
+            let _ = server.close().await;
+        }
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.0.db
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.0.address)
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.0.client
+    }
+
+    /// A token signed with the app's secret for `trust` with `roles`,
+    /// limited to `schools` when given.
+    pub fn token(&self, trust: &str, roles: &[Role], schools: Option<Vec<i32>>) -> String {
+        self.0
+            .keys
+            .issue("tester", trust, roles.to_vec(), schools, 1)
+            .expect("sign token")
+    }
+
+    /// A trust-wide trust leader's token.
+    pub fn leader(&self, trust: &str) -> String {
+        self.token(trust, &[Role::TrustLeader], None)
+    }
+
+    /// POSTs a GraphQL request and returns the status and the whole body.
+    pub async fn post(&self, token: &str, query: &str, variables: Value) -> (u16, Value) {
+        let response = self
+            .client()
+            .post(self.url("/graphql"))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    /// POSTs a GraphQL request that must be answered with 200; the body.
+    pub async fn graphql(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (status, body) = self.post(token, query, variables).await;
+        assert_eq!(status, 200, "unexpected status; body: {body}");
+        body
+    }
+
+    /// Like [`graphql`](Self::graphql) but the response must carry no error;
+    /// returns `data`.
+    pub async fn data(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = self.graphql(token, query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// Imports the real GIAS file (4 trusts, 59 schools).
+    pub async fn import_schools(&self) {
+        let bytes = std::fs::read(data_file("gias-mat-2017.csv")).expect("read GIAS file");
+        api::import::gias::import_schools(self.db(), &bytes)
+            .await
+            .expect("import schools");
+    }
+
+    /// Imports the trust-core protocol into `trust` and returns its global id.
+    pub async fn import_core_protocol(&self, trust: &str) -> String {
+        let bytes = std::fs::read(data_file("protocol-trust-core.json")).expect("read protocol");
+        let imported = api::import::protocol::import_protocol(self.db(), trust, &bytes)
+            .await
+            .expect("import protocol");
+        api::graphql::ids::encode(api::graphql::ids::PROTOCOL, imported.id).0
+    }
+}
+
+/// A file of the repository's `data/` folder.
+pub fn data_file(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../data")
+        .join(name)
+}

@@ -1,0 +1,12 @@
+//! End-to-end tests: the real service over HTTP, each on SQLite and on
+//! PostgreSQL.
+
+mod helpers;
+
+mod auth;
+mod bad_input;
+mod import;
+mod schema;
+mod tenancy;
+mod variation;
+mod walks;
