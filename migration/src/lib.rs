@@ -8,6 +8,7 @@ mod helpers;
 mod m20261204_000001_create_trusts_and_schools;
 mod m20261204_000002_create_protocols;
 mod m20261204_000003_create_walks;
+mod m20261204_000004_create_visits_and_ratings;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_create_trusts_and_schools::Migration),
             Box::new(m20261204_000002_create_protocols::Migration),
             Box::new(m20261204_000003_create_walks::Migration),
+            Box::new(m20261204_000004_create_visits_and_ratings::Migration),
         ]
     }
 }

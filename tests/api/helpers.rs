@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use api::auth::{AuthKeys, Role};
 use api::config::Cli;
@@ -28,6 +29,8 @@ struct Inner {
     db: DatabaseConnection,
     keys: AuthKeys,
     client: reqwest::Client,
+    /// SQL statements the app has run so far.
+    statements: Arc<AtomicUsize>,
     /// PostgreSQL: the admin URL and the test database's name, to drop it.
     postgres: Option<(String, String)>,
     /// SQLite: the file's directory, removed with the app.
@@ -134,9 +137,14 @@ impl TestApp {
         };
 
         let cli = Cli::parse_from(["api", "--database-url", &url, "--no-demo"]);
-        let db = api::db::connect(&cli.config)
+        let mut db = api::db::connect(&cli.config)
             .await
             .expect("connect and migrate");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
         let keys = AuthKeys::hs256(SECRET, ISSUER, AUDIENCE).expect("keys");
         let state = AppState::new(db.clone(), keys, cli.config.limits.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -154,6 +162,7 @@ impl TestApp {
             db,
             keys: AuthKeys::hs256(SECRET, ISSUER, AUDIENCE).expect("keys"),
             client: reqwest::Client::new(),
+            statements,
             postgres,
             _dir: dir,
         })))
@@ -176,6 +185,11 @@ impl TestApp {
 
     pub fn db(&self) -> &DatabaseConnection {
         &self.0.db
+    }
+
+    /// How many SQL statements the app has run since it started.
+    pub fn statements(&self) -> usize {
+        self.0.statements.load(Ordering::SeqCst)
     }
 
     pub fn url(&self, path: &str) -> String {

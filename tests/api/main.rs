@@ -7,6 +7,7 @@ mod auth;
 mod bad_input;
 mod import;
 mod schema;
+mod startup;
 mod tenancy;
 mod variation;
 mod walks;

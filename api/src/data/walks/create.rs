@@ -1,105 +1,17 @@
-//! Walks: listing, reading, planning and submitting.
+//! Planning a walk: its school, protocol version, focus areas and team.
 
 use chrono::{NaiveDate, Utc};
-use entity::{ObserverRole, walk::Column};
-use entity::{WalkStatus, observer, walk, walk_focus_area, walk_observer};
-use sea_orm::sea_query::{Expr, OnConflict};
+use entity::{ObserverRole, WalkStatus, observer, walk, walk_focus_area, walk_observer};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::auth::{Caller, Scope};
 use crate::data::{protocols, schools};
 use crate::error::{ApiError, ApiResult};
-
-/// Optional filters on the walk list.
-#[derive(Debug, Default)]
-pub struct WalkFilter {
-    pub school_urn: Option<i32>,
-    pub protocol_id: Option<Uuid>,
-    pub status: Option<WalkStatus>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-}
-
-/// Position in the walk list, which runs newest date first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WalkCursor {
-    pub date: NaiveDate,
-    pub id: Uuid,
-}
-
-/// The walks of the scope: its trust, narrowed to its schools if it has any.
-pub fn visible(scope: &Scope) -> Select<walk::Entity> {
-    let query = walk::Entity::find().filter(Column::TrustId.eq(scope.trust.as_str()));
-    match &scope.schools {
-        Some(urns) => query.filter(Column::SchoolUrn.is_in(urns.iter().copied())),
-        None => query,
-    }
-}
-
-fn filtered(scope: &Scope, filter: &WalkFilter) -> Select<walk::Entity> {
-    let mut query = visible(scope);
-    if let Some(urn) = filter.school_urn {
-        query = query.filter(Column::SchoolUrn.eq(urn));
-    }
-    if let Some(id) = filter.protocol_id {
-        query = query.filter(Column::ProtocolId.eq(id));
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(Column::Status.eq(status));
-    }
-    if let Some(from) = filter.from {
-        query = query.filter(Column::WalkDate.gte(from));
-    }
-    if let Some(to) = filter.to {
-        query = query.filter(Column::WalkDate.lte(to));
-    }
-    query
-}
-
-pub async fn by_id(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    id: Uuid,
-) -> ApiResult<Option<walk::Model>> {
-    Ok(visible(scope).filter(Column::Id.eq(id)).one(db).await?)
-}
-
-/// Up to `limit` walks after `after`, and whether more follow.
-pub async fn page(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    filter: &WalkFilter,
-    after: Option<WalkCursor>,
-    limit: u64,
-) -> ApiResult<(Vec<walk::Model>, bool)> {
-    let mut query = filtered(scope, filter);
-    if let Some(cursor) = after {
-        query = query.filter(
-            Condition::any().add(Column::WalkDate.lt(cursor.date)).add(
-                Condition::all()
-                    .add(Column::WalkDate.eq(cursor.date))
-                    .add(Column::Id.lt(cursor.id)),
-            ),
-        );
-    }
-    let mut walks = query
-        .order_by_desc(Column::WalkDate)
-        .order_by_desc(Column::Id)
-        .limit(limit + 1)
-        .all(db)
-        .await?;
-    let more = walks.len() as u64 > limit;
-    walks.truncate(limit as usize);
-    Ok((walks, more))
-}
-
-pub async fn count(db: &DatabaseConnection, scope: &Scope, filter: &WalkFilter) -> ApiResult<u64> {
-    Ok(filtered(scope, filter).count(db).await?)
-}
 
 /// A person to put on a new walk, found or created by their reference.
 #[derive(Debug, Clone)]
@@ -285,79 +197,4 @@ pub async fn upsert_observers(
                 .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("observer upsert lost a row")))
         })
         .collect()
-}
-
-/// Fails unless the walk still takes visits and ratings.
-pub fn ensure_open(walk: &walk::Model) -> ApiResult<()> {
-    match walk.status {
-        WalkStatus::Planned | WalkStatus::InProgress => Ok(()),
-        WalkStatus::Submitted => Err(ApiError::invalid(
-            "walkId",
-            "the walk is SUBMITTED; its visits and ratings are locked",
-        )),
-    }
-}
-
-/// Marks the walk's status and last change, inside the caller's transaction.
-pub async fn set_status(
-    txn: &impl ConnectionTrait,
-    walk: &walk::Model,
-    status: WalkStatus,
-) -> ApiResult<walk::Model> {
-    let now = Utc::now();
-    let mut update = walk::Entity::update_many()
-        .col_expr(Column::Status, Expr::value(status))
-        .col_expr(Column::UpdatedAt, Expr::value(now))
-        .filter(Column::TrustId.eq(walk.trust_id.as_str()))
-        .filter(Column::Id.eq(walk.id));
-    let submitted_at = if status == WalkStatus::Submitted {
-        Some(now)
-    } else {
-        walk.submitted_at
-    };
-    if status == WalkStatus::Submitted {
-        update = update.col_expr(Column::SubmittedAt, Expr::value(submitted_at));
-    }
-    update.exec(txn).await?;
-    Ok(walk::Model {
-        status,
-        updated_at: now,
-        submitted_at,
-        ..walk.clone()
-    })
-}
-
-/// Submits a walk that has at least one visit; its ratings lock.
-pub async fn submit(db: &DatabaseConnection, scope: &Scope, id: Uuid) -> ApiResult<walk::Model> {
-    let txn = db.begin().await?;
-    let Some(walk) = by_id(&txn, scope, id).await? else {
-        return Err(ApiError::NotFound("No walk with this id".into()));
-    };
-    ensure_open(&walk)?;
-    let visits = entity::visit::Entity::find()
-        .filter(entity::visit::Column::TrustId.eq(scope.trust.as_str()))
-        .filter(entity::visit::Column::WalkId.eq(id))
-        .count(&txn)
-        .await?;
-    if visits == 0 {
-        return Err(ApiError::invalid(
-            "walkId",
-            format!(
-                "the walk is {} with no visits; add a visit before submitting",
-                status_name(walk.status)
-            ),
-        ));
-    }
-    let walk = set_status(&txn, &walk, WalkStatus::Submitted).await?;
-    txn.commit().await?;
-    Ok(walk)
-}
-
-/// The status as the API spells it.
-pub fn status_name(status: WalkStatus) -> &'static str {
-    match status {
-        WalkStatus::Planned => "PLANNED",
-        WalkStatus::InProgress => "IN_PROGRESS",
-        WalkStatus::Submitted => "SUBMITTED",
-    }
 }

@@ -1,0 +1,107 @@
+//! Walks: which a caller may see, and listing and reading them. Planning
+//! lives in `create`, status changes in `lifecycle`.
+
+mod create;
+mod lifecycle;
+
+use chrono::NaiveDate;
+use entity::WalkStatus;
+use entity::walk::{self, Column};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
+};
+use uuid::Uuid;
+
+use crate::auth::Scope;
+use crate::error::ApiResult;
+
+pub use create::{NewObserver, NewWalk, create, upsert_observers};
+pub use lifecycle::{ensure_open, set_status, status_name, submit};
+
+/// Optional filters on the walk list.
+#[derive(Debug, Default)]
+pub struct WalkFilter {
+    pub school_urn: Option<i32>,
+    pub protocol_id: Option<Uuid>,
+    pub status: Option<WalkStatus>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Position in the walk list, which runs newest date first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalkCursor {
+    pub date: NaiveDate,
+    pub id: Uuid,
+}
+
+/// The walks of the scope: its trust, narrowed to its schools if it has any.
+pub fn visible(scope: &Scope) -> Select<walk::Entity> {
+    let query = walk::Entity::find().filter(Column::TrustId.eq(scope.trust.as_str()));
+    match &scope.schools {
+        Some(urns) => query.filter(Column::SchoolUrn.is_in(urns.iter().copied())),
+        None => query,
+    }
+}
+
+fn filtered(scope: &Scope, filter: &WalkFilter) -> Select<walk::Entity> {
+    let mut query = visible(scope);
+    if let Some(urn) = filter.school_urn {
+        query = query.filter(Column::SchoolUrn.eq(urn));
+    }
+    if let Some(id) = filter.protocol_id {
+        query = query.filter(Column::ProtocolId.eq(id));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(Column::Status.eq(status));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(Column::WalkDate.gte(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(Column::WalkDate.lte(to));
+    }
+    query
+}
+
+pub async fn by_id(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+) -> ApiResult<Option<walk::Model>> {
+    Ok(visible(scope).filter(Column::Id.eq(id)).one(db).await?)
+}
+
+/// Up to `limit` walks after `after`, and whether more follow.
+pub async fn page(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &WalkFilter,
+    after: Option<WalkCursor>,
+    limit: u64,
+) -> ApiResult<(Vec<walk::Model>, bool)> {
+    let mut query = filtered(scope, filter);
+    if let Some(cursor) = after {
+        query = query.filter(
+            Condition::any().add(Column::WalkDate.lt(cursor.date)).add(
+                Condition::all()
+                    .add(Column::WalkDate.eq(cursor.date))
+                    .add(Column::Id.lt(cursor.id)),
+            ),
+        );
+    }
+    let mut walks = query
+        .order_by_desc(Column::WalkDate)
+        .order_by_desc(Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    let more = walks.len() as u64 > limit;
+    walks.truncate(limit as usize);
+    Ok((walks, more))
+}
+
+pub async fn count(db: &DatabaseConnection, scope: &Scope, filter: &WalkFilter) -> ApiResult<u64> {
+    Ok(filtered(scope, filter).count(db).await?)
+}

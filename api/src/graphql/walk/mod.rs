@@ -1,0 +1,180 @@
+//! Walks and their teams. Visits and ratings are in `visit`, the walk
+//! queries in `query`.
+
+mod query;
+mod visit;
+
+use async_graphql::{Context, Enum, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::{observer, walk, walk_observer};
+
+use super::protocol::{FocusArea, Protocol};
+use super::school::School;
+use super::{Date, ids, load_failed, loaders, present};
+
+pub use query::WalkQuery;
+pub use visit::{Rating, Visit};
+
+/// Where a walk is in its life.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::WalkStatus")]
+pub enum WalkStatus {
+    /// Planned; no visit recorded yet.
+    Planned,
+    /// Visits are being recorded.
+    InProgress,
+    /// Finished; visits and ratings are locked.
+    Submitted,
+}
+
+/// A person's part on one walk.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::ObserverRole")]
+pub enum ObserverRole {
+    /// Leads the walk; only the lead's ratings enter the trust's figures.
+    Lead,
+    CoObserver,
+    /// Learning to observe; their ratings feed agreement only.
+    Trainee,
+}
+
+/// What an observer recorded for one indicator.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::RatingOutcome")]
+pub enum RatingOutcome {
+    /// A level on the protocol's scale.
+    Level,
+    /// Could have been seen in this lesson, and was not.
+    NotObserved,
+    /// Could not be seen in this lesson.
+    NotApplicable,
+}
+
+/// One visit by a team to one school on one day, against one protocol
+/// version.
+pub struct Walk(pub walk::Model);
+
+#[Object]
+impl Walk {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        ids::encode(ids::WALK, self.0.id)
+    }
+
+    async fn school(&self, ctx: &Context<'_>) -> Result<School> {
+        let row = loaders(ctx)
+            .school
+            .load_one(self.0.school_urn)
+            .await
+            .map_err(load_failed)?;
+        Ok(School(present(row, "school of a walk")?))
+    }
+
+    /// The exact protocol version the walk uses.
+    async fn protocol(&self, ctx: &Context<'_>) -> Result<Protocol> {
+        let row = loaders(ctx)
+            .protocol
+            .load_one(self.0.protocol_id)
+            .await
+            .map_err(load_failed)?;
+        Ok(Protocol(present(row, "protocol of a walk")?))
+    }
+
+    async fn date(&self) -> Date {
+        Date(self.0.walk_date)
+    }
+
+    /// What the walk looks for and why, stated before it happens.
+    async fn purpose(&self) -> &str {
+        &self.0.purpose
+    }
+
+    async fn status(&self) -> WalkStatus {
+        self.0.status.into()
+    }
+
+    /// Focus areas the walk is limited to; empty when it covers the whole
+    /// protocol.
+    async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
+        let links = loaders(ctx).focus_areas_of_walk.load_one(self.0.id).await;
+        let ids = links.map_err(load_failed)?.unwrap_or_default();
+        let ids: Vec<_> = ids.into_iter().map(|link| link.focus_area_id).collect();
+        let mut areas: Vec<_> = loaders(ctx)
+            .focus_area
+            .load_many(ids)
+            .await
+            .map_err(load_failed)?
+            .into_values()
+            .collect();
+        areas.sort_by_key(|area| area.position);
+        Ok(areas.into_iter().map(FocusArea).collect())
+    }
+
+    /// The team: lead first.
+    async fn observers(&self, ctx: &Context<'_>) -> Result<Vec<WalkObserver>> {
+        let rows = loaders(ctx).observers_of_walk.load_one(self.0.id).await;
+        let mut rows = rows.map_err(load_failed)?.unwrap_or_default();
+        rows.sort_by_key(|row| row.role != entity::ObserverRole::Lead);
+        Ok(rows.into_iter().map(WalkObserver).collect())
+    }
+
+    /// Classroom visits by start time; those without one last, in the
+    /// order they were recorded.
+    async fn visits(&self, ctx: &Context<'_>) -> Result<Vec<Visit>> {
+        let rows = loaders(ctx).visits_of_walk.load_one(self.0.id).await;
+        let mut rows = rows.map_err(load_failed)?.unwrap_or_default();
+        rows.sort_by_key(|v| (v.started_at.is_none(), v.started_at, v.created_at, v.id));
+        Ok(rows.into_iter().map(Visit).collect())
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.submitted_at
+    }
+}
+
+/// An observer on a walk, with their walk role.
+pub struct WalkObserver(walk_observer::Model);
+
+#[Object]
+impl WalkObserver {
+    async fn role(&self) -> ObserverRole {
+        self.0.role.into()
+    }
+
+    async fn observer(&self, ctx: &Context<'_>) -> Result<Observer> {
+        let row = loaders(ctx)
+            .observer
+            .load_one(self.0.observer_id)
+            .await
+            .map_err(load_failed)?;
+        Ok(Observer(present(row, "observer of a walk")?))
+    }
+}
+
+/// A person of the trust who takes part in walks.
+pub struct Observer(pub(super) observer::Model);
+
+#[Object]
+impl Observer {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        ids::encode(ids::OBSERVER, self.0.id)
+    }
+
+    /// The trust's own opaque id for the person.
+    async fn reference(&self) -> &str {
+        &self.0.reference
+    }
+
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+}

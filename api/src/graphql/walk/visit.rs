@@ -1,0 +1,99 @@
+//! Classroom visits and the ratings recorded in them.
+
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::{rating, visit};
+
+use super::{Observer, RatingOutcome};
+use crate::graphql::protocol::Indicator;
+use crate::graphql::{ids, load_failed, loaders, present};
+
+/// One classroom drop-in within a walk. It records context, never a
+/// teacher.
+pub struct Visit(pub visit::Model);
+
+#[Object]
+impl Visit {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        ids::encode(ids::VISIT, self.0.id)
+    }
+
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+
+    /// Year group; 0 is Reception.
+    async fn year_group(&self) -> Option<i32> {
+        self.0.year_group
+    }
+
+    /// EYFS, KS1 … KS5.
+    async fn key_stage(&self) -> Option<&str> {
+        self.0.key_stage.as_deref()
+    }
+
+    /// Local start time, `HH:MM`.
+    async fn started_at(&self) -> Option<String> {
+        self.0
+            .started_at
+            .map(|time| time.format("%H:%M").to_string())
+    }
+
+    async fn minutes(&self) -> i32 {
+        self.0.minutes
+    }
+
+    /// Every observer's ratings for this visit.
+    async fn ratings(&self, ctx: &Context<'_>) -> Result<Vec<Rating>> {
+        let rows = loaders(ctx).ratings_of_visit.load_one(self.0.id).await;
+        Ok(rows
+            .map_err(load_failed)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Rating)
+            .collect())
+    }
+}
+
+/// One observer's entry for one indicator in one visit.
+pub struct Rating(pub rating::Model);
+
+#[Object]
+impl Rating {
+    async fn indicator(&self, ctx: &Context<'_>) -> Result<Indicator> {
+        let row = loaders(ctx)
+            .indicator
+            .load_one(self.0.indicator_id)
+            .await
+            .map_err(load_failed)?;
+        Ok(Indicator(present(row, "indicator of a rating")?))
+    }
+
+    async fn observer(&self, ctx: &Context<'_>) -> Result<Observer> {
+        let row = loaders(ctx)
+            .observer
+            .load_one(self.0.observer_id)
+            .await
+            .map_err(load_failed)?;
+        Ok(Observer(present(row, "observer of a rating")?))
+    }
+
+    async fn outcome(&self) -> RatingOutcome {
+        self.0.outcome.into()
+    }
+
+    /// The level, when the outcome is `LEVEL`.
+    async fn level(&self) -> Option<i32> {
+        self.0.level
+    }
+
+    /// Neutral evidence noted by the observer.
+    async fn evidence(&self) -> Option<&str> {
+        self.0.evidence.as_deref()
+    }
+
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+}
