@@ -40,7 +40,9 @@ async fn main() -> anyhow::Result<()> {
     let url = match &args.postgres {
         Some(server) => {
             let admin = Database::connect(server).await?;
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
             let mut parsed = url::Url::parse(server)?;
             parsed.set_path(&format!("/{name}"));
             parsed.to_string()
@@ -54,18 +56,36 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse_from(["api", "--database-url", &url]);
     let db = api::db::connect(&cli.config).await?;
     let loaded = api::demo::load(&db).await?;
-    println!("store: {}; demo: {loaded}", if args.postgres.is_some() { "PostgreSQL" } else { "SQLite" });
+    println!(
+        "store: {}; demo: {loaded}",
+        if args.postgres.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
     let secret = api::auth::random_secret();
     let keys = AuthKeys::hs256(secret.as_bytes(), "learning-walks", "learning-walks-api")?;
     let token = keys.issue("bench", "2516", vec![Role::TrustLeader], None, 1)?;
     let state = AppState::new(db.clone(), keys, cli.config.limits.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
-    tokio::spawn(startup::serve(listener, startup::app(state), std::future::pending()));
+    tokio::spawn(startup::serve(
+        listener,
+        startup::app(state),
+        std::future::pending(),
+    ));
 
     let client = reqwest::Client::new();
     let endpoint = format!("http://{address}/graphql");
-    let protocols = post(&client, &endpoint, &token, "{ protocols { id key } }", json!({})).await?;
+    let protocols = post(
+        &client,
+        &endpoint,
+        &token,
+        "{ protocols { id key } }",
+        json!({}),
+    )
+    .await?;
     let core = protocols["data"]["protocols"]
         .as_array()
         .and_then(|all| all.iter().find(|p| p["key"] == "trust-core"))
@@ -75,16 +95,30 @@ async fn main() -> anyhow::Result<()> {
     println!("| scenario | clients | requests/s | p50 ms | p99 ms |");
     println!("|---|---|---|---|---|");
     for (label, query, vars) in [
-        ("variation, one trust by school", VARIATION, json!({ "p": core })),
-        ("page of 50 walks with visits and ratings", WALK_PAGE, json!({})),
+        (
+            "variation, one trust by school",
+            VARIATION,
+            json!({ "p": core }),
+        ),
+        (
+            "page of 50 walks with visits and ratings",
+            WALK_PAGE,
+            json!({}),
+        ),
     ] {
         for clients in [1, 8] {
             let run = Duration::from_secs(args.seconds);
-            let (count, mut latencies) = load(&client, &endpoint, &token, query, &vars, clients, run).await?;
+            let (count, mut latencies) =
+                load(&client, &endpoint, &token, query, &vars, clients, run).await?;
             latencies.sort();
-            let pick = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
+            let pick =
+                |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
             let rate = count as f64 / run.as_secs_f64();
-            println!("| {label} | {clients} | {rate:.0} | {:.2} | {:.2} |", pick(0.5), pick(0.99));
+            println!(
+                "| {label} | {clients} | {rate:.0} | {:.2} | {:.2} |",
+                pick(0.5),
+                pick(0.99)
+            );
         }
     }
 
@@ -92,16 +126,29 @@ async fn main() -> anyhow::Result<()> {
     match &args.postgres {
         Some(server) => {
             let admin = Database::connect(server).await?;
-            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await?;
         }
         None => std::fs::remove_dir_all(&dir)?,
     }
     Ok(())
 }
 
-async fn post(client: &reqwest::Client, url: &str, token: &str, query: &str, vars: Value) -> anyhow::Result<Value> {
+async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    query: &str,
+    vars: Value,
+) -> anyhow::Result<Value> {
     let body = json!({ "query": query, "variables": vars });
-    let response = client.post(url).bearer_auth(token).json(&body).send().await?;
+    let response = client
+        .post(url)
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await?;
     let value: Value = response.json().await?;
     if value.get("errors").is_some() {
         anyhow::bail!("request failed: {value}");

@@ -2,3 +2,4 @@
 
 pub mod gias;
 pub mod protocol;
+pub(crate) mod store;
