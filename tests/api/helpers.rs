@@ -13,7 +13,7 @@ use clap::Parser;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 
-const SECRET: &[u8] = b"test-secret-for-the-suite-only-0123456789";
+pub const SECRET: &[u8] = b"test-secret-for-the-suite-only-0123456789";
 const ISSUER: &str = "learning-walks";
 const AUDIENCE: &str = "learning-walks-api";
 

@@ -11,8 +11,10 @@ mod viewer;
 mod walk;
 mod walk_mutations;
 
+use std::hash::Hash;
 use std::sync::Arc;
 
+use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use sea_orm::{DatabaseConnection, DbErr};
 
@@ -85,7 +87,26 @@ fn load_failed(err: Arc<DbErr>) -> ApiError {
     ApiError::Internal(anyhow::anyhow!("batch load failed: {err}"))
 }
 
-/// A child row that must exist for a visible parent, e.g. a walk's school.
-fn present<T>(row: Option<T>, what: &str) -> Result<T, ApiError> {
+/// The row a visible record points at, e.g. a walk's school; its absence
+/// is an internal fault.
+async fn one<L, K>(loader: &DataLoader<L>, key: K, what: &str) -> Result<L::Value, ApiError>
+where
+    L: Loader<K, Error = Arc<DbErr>>,
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+{
+    let row = loader.load_one(key).await.map_err(load_failed)?;
     row.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("{what} missing for a visible parent")))
+}
+
+/// The rows under a record, e.g. a walk's visits; empty when it has none.
+async fn many<L, K, T>(loader: &DataLoader<L>, key: K) -> Result<Vec<T>, ApiError>
+where
+    L: Loader<K, Value = Vec<T>, Error = Arc<DbErr>>,
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+{
+    Ok(loader
+        .load_one(key)
+        .await
+        .map_err(load_failed)?
+        .unwrap_or_default())
 }

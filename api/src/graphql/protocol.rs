@@ -4,7 +4,7 @@ use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{focus_area, indicator, protocol};
 
-use super::{caller, db, ids, load_failed, loaders};
+use super::{caller, db, ids, loaders, many};
 use crate::data::protocols;
 
 /// Where a protocol version is in its life.
@@ -90,8 +90,7 @@ impl Protocol {
 
     /// The rating scale, lowest level first.
     async fn scale(&self, ctx: &Context<'_>) -> Result<Vec<ScaleLevel>> {
-        let levels = loaders(ctx).levels_of_protocol.load_one(self.0.id).await;
-        let levels = levels.map_err(load_failed)?.unwrap_or_default();
+        let levels = many(&loaders(ctx).levels_of_protocol, self.0.id).await?;
         Ok(levels
             .into_iter()
             .map(|l| ScaleLevel {
@@ -103,13 +102,8 @@ impl Protocol {
 
     /// Focus areas in protocol order.
     async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
-        let areas = loaders(ctx)
-            .focus_areas_of_protocol
-            .load_one(self.0.id)
-            .await;
-        Ok(areas
-            .map_err(load_failed)?
-            .unwrap_or_default()
+        Ok(many(&loaders(ctx).focus_areas_of_protocol, self.0.id)
+            .await?
             .into_iter()
             .map(FocusArea)
             .collect())
@@ -141,13 +135,8 @@ impl FocusArea {
 
     /// Indicators in protocol order.
     async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<Indicator>> {
-        let rows = loaders(ctx)
-            .indicators_of_focus_area
-            .load_one(self.0.id)
-            .await;
-        Ok(rows
-            .map_err(load_failed)?
-            .unwrap_or_default()
+        Ok(many(&loaders(ctx).indicators_of_focus_area, self.0.id)
+            .await?
             .into_iter()
             .map(Indicator)
             .collect())

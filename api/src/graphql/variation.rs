@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, Object, Result};
 
 use super::protocol::Protocol;
 use super::school::School;
-use super::{Date, caller, db, ids, load_failed, loaders, present};
+use super::{Date, caller, db, ids, loaders, one};
 use crate::data::{protocols, trusts, variation};
 use crate::metrics::{Cell, Counts};
 
@@ -22,12 +22,9 @@ impl VariationCell {
         let Some(urn) = self.school_urn else {
             return Ok(None);
         };
-        let row = loaders(ctx)
-            .school
-            .load_one(urn)
-            .await
-            .map_err(load_failed)?;
-        Ok(Some(School(present(row, "school of a cell")?)))
+        Ok(Some(School(
+            one(&loaders(ctx).school, urn, "school of a cell").await?,
+        )))
     }
 
     /// Ratings with a level (the walk lead's only).

@@ -10,7 +10,7 @@ use entity::{observer, walk, walk_observer};
 
 use super::protocol::{FocusArea, Protocol};
 use super::school::School;
-use super::{Date, ids, load_failed, loaders, present};
+use super::{Date, ids, load_failed, loaders, many, one};
 
 pub use query::WalkQuery;
 pub use visit::{Rating, Visit};
@@ -62,22 +62,21 @@ impl Walk {
     }
 
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
-        let row = loaders(ctx)
-            .school
-            .load_one(self.0.school_urn)
-            .await
-            .map_err(load_failed)?;
-        Ok(School(present(row, "school of a walk")?))
+        Ok(School(
+            one(&loaders(ctx).school, self.0.school_urn, "school of a walk").await?,
+        ))
     }
 
     /// The exact protocol version the walk uses.
     async fn protocol(&self, ctx: &Context<'_>) -> Result<Protocol> {
-        let row = loaders(ctx)
-            .protocol
-            .load_one(self.0.protocol_id)
-            .await
-            .map_err(load_failed)?;
-        Ok(Protocol(present(row, "protocol of a walk")?))
+        Ok(Protocol(
+            one(
+                &loaders(ctx).protocol,
+                self.0.protocol_id,
+                "protocol of a walk",
+            )
+            .await?,
+        ))
     }
 
     async fn date(&self) -> Date {
@@ -96,8 +95,7 @@ impl Walk {
     /// Focus areas the walk is limited to; empty when it covers the whole
     /// protocol.
     async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
-        let links = loaders(ctx).focus_areas_of_walk.load_one(self.0.id).await;
-        let ids = links.map_err(load_failed)?.unwrap_or_default();
+        let ids = many(&loaders(ctx).focus_areas_of_walk, self.0.id).await?;
         let ids: Vec<_> = ids.into_iter().map(|link| link.focus_area_id).collect();
         let mut areas: Vec<_> = loaders(ctx)
             .focus_area
@@ -112,8 +110,7 @@ impl Walk {
 
     /// The team: lead first.
     async fn observers(&self, ctx: &Context<'_>) -> Result<Vec<WalkObserver>> {
-        let rows = loaders(ctx).observers_of_walk.load_one(self.0.id).await;
-        let mut rows = rows.map_err(load_failed)?.unwrap_or_default();
+        let mut rows = many(&loaders(ctx).observers_of_walk, self.0.id).await?;
         rows.sort_by_key(|row| row.role != entity::ObserverRole::Lead);
         Ok(rows.into_iter().map(WalkObserver).collect())
     }
@@ -121,8 +118,7 @@ impl Walk {
     /// Classroom visits by start time; those without one last, in the
     /// order they were recorded.
     async fn visits(&self, ctx: &Context<'_>) -> Result<Vec<Visit>> {
-        let rows = loaders(ctx).visits_of_walk.load_one(self.0.id).await;
-        let mut rows = rows.map_err(load_failed)?.unwrap_or_default();
+        let mut rows = many(&loaders(ctx).visits_of_walk, self.0.id).await?;
         rows.sort_by_key(|v| (v.started_at.is_none(), v.started_at, v.created_at, v.id));
         Ok(rows.into_iter().map(Visit).collect())
     }
@@ -150,12 +146,14 @@ impl WalkObserver {
     }
 
     async fn observer(&self, ctx: &Context<'_>) -> Result<Observer> {
-        let row = loaders(ctx)
-            .observer
-            .load_one(self.0.observer_id)
-            .await
-            .map_err(load_failed)?;
-        Ok(Observer(present(row, "observer of a walk")?))
+        Ok(Observer(
+            one(
+                &loaders(ctx).observer,
+                self.0.observer_id,
+                "observer of a walk",
+            )
+            .await?,
+        ))
     }
 }
 

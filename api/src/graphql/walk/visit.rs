@@ -6,7 +6,7 @@ use entity::{rating, visit};
 
 use super::{Observer, RatingOutcome};
 use crate::graphql::protocol::Indicator;
-use crate::graphql::{ids, load_failed, loaders, present};
+use crate::graphql::{ids, loaders, many, one};
 
 /// One classroom drop-in within a walk. It records context, never a
 /// teacher.
@@ -46,10 +46,8 @@ impl Visit {
 
     /// Every observer's ratings for this visit.
     async fn ratings(&self, ctx: &Context<'_>) -> Result<Vec<Rating>> {
-        let rows = loaders(ctx).ratings_of_visit.load_one(self.0.id).await;
-        Ok(rows
-            .map_err(load_failed)?
-            .unwrap_or_default()
+        Ok(many(&loaders(ctx).ratings_of_visit, self.0.id)
+            .await?
             .into_iter()
             .map(Rating)
             .collect())
@@ -62,21 +60,25 @@ pub struct Rating(pub rating::Model);
 #[Object]
 impl Rating {
     async fn indicator(&self, ctx: &Context<'_>) -> Result<Indicator> {
-        let row = loaders(ctx)
-            .indicator
-            .load_one(self.0.indicator_id)
-            .await
-            .map_err(load_failed)?;
-        Ok(Indicator(present(row, "indicator of a rating")?))
+        Ok(Indicator(
+            one(
+                &loaders(ctx).indicator,
+                self.0.indicator_id,
+                "indicator of a rating",
+            )
+            .await?,
+        ))
     }
 
     async fn observer(&self, ctx: &Context<'_>) -> Result<Observer> {
-        let row = loaders(ctx)
-            .observer
-            .load_one(self.0.observer_id)
-            .await
-            .map_err(load_failed)?;
-        Ok(Observer(present(row, "observer of a rating")?))
+        Ok(Observer(
+            one(
+                &loaders(ctx).observer,
+                self.0.observer_id,
+                "observer of a rating",
+            )
+            .await?,
+        ))
     }
 
     async fn outcome(&self) -> RatingOutcome {
