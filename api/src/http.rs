@@ -1,9 +1,11 @@
 //! HTTP edge: routes, bearer-token check, GraphQL over GET and POST, the
 //! health check, request ids and request logging.
 
+use async_graphql::ParseRequestError;
 use async_graphql::http::{GraphiQLSource, parse_query_string};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql_axum::GraphQLRequest;
+use async_graphql_axum::rejection::GraphQLRejection;
 use axum::Json;
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -106,12 +108,41 @@ async fn execute(state: &AppState, caller: Caller, request: async_graphql::Reque
 async fn graphql_post(
     State(state): State<AppState>,
     headers: HeaderMap,
-    request: GraphQLRequest,
+    request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
-    match authenticate(&state, &headers) {
-        Ok(caller) => execute(&state, caller, request.into_inner()).await,
-        Err(response) => *response,
+    let caller = match authenticate(&state, &headers) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match request {
+        Ok(request) => execute(&state, caller, request.into_inner()).await,
+        Err(rejection) => unreadable_body(rejection.0),
     }
+}
+
+/// A body that is not one GraphQL request: 413 when too large, else 400.
+fn unreadable_body(err: ParseRequestError) -> Response {
+    let (status, message) = match err {
+        ParseRequestError::PayloadTooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the request body is too large".to_owned(),
+        ),
+        ParseRequestError::UnsupportedBatch => (
+            StatusCode::BAD_REQUEST,
+            "batched requests are not supported; send one operation per request".to_owned(),
+        ),
+        other => (
+            StatusCode::BAD_REQUEST,
+            format!("the body is not a GraphQL request: {other}"),
+        ),
+    };
+    error_response(
+        status,
+        &ApiError::Invalid {
+            field: None,
+            message,
+        },
+    )
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {

@@ -1,0 +1,62 @@
+//! Bodies that are not one GraphQL request get a GraphQL-shaped error.
+
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::on_both_stores;
+
+async fn batches_and_broken_json_are_refused_with_a_code(app: TestApp) {
+    let token = app.leader("2516");
+    let batch =
+        json!([{ "query": "{ viewer { trustUid } }" }, { "query": "{ viewer { roles } }" }]);
+    for (body, message) in [
+        (
+            batch.to_string(),
+            "batched requests are not supported; send one operation per request",
+        ),
+        (
+            "{\"query\": ".to_owned(),
+            "the body is not a GraphQL request",
+        ),
+    ] {
+        let response = app
+            .client()
+            .post(app.url("/graphql"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 400);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"],
+            json!({ "code": "BAD_USER_INPUT" })
+        );
+        let text = body["errors"][0]["message"].as_str().unwrap();
+        assert!(text.starts_with(message), "{text}");
+    }
+}
+
+async fn an_unparsable_query_has_a_parse_failed_code(app: TestApp) {
+    let body = app
+        .graphql(&app.leader("2516"), "{ viewer { ", json!({}))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"],
+        json!({ "code": "GRAPHQL_PARSE_FAILED" })
+    );
+    let body = app
+        .graphql(&app.leader("2516"), "{ nosuchfield }", json!({}))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"],
+        json!({ "code": "GRAPHQL_VALIDATION_FAILED" })
+    );
+}
+
+on_both_stores!(
+    batches_and_broken_json_are_refused_with_a_code,
+    an_unparsable_query_has_a_parse_failed_code,
+);
