@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::config::Config;
@@ -28,7 +29,13 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .max_connections(config.database_max_connections)
         .connect_timeout(timeout)
         .acquire_timeout(timeout)
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // SQLite: readers never block the writer, and a writer waits its turn.
+        .map_sqlx_sqlite_opts(move |sqlite| {
+            sqlite
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(timeout)
+        });
 
     let name = redacted(&config.database_url);
     let connecting = Database::connect(options);

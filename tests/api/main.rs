@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod bad_input;
+mod concurrency;
 mod http;
 mod import;
 mod schema;

@@ -9,3 +9,19 @@ pub mod trusts;
 pub mod variation;
 pub mod visits;
 pub mod walks;
+
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
+
+/// Begins a transaction that will write. On SQLite it takes the write lock
+/// at once (BEGIN IMMEDIATE), so two writers queue on the busy timeout
+/// instead of failing when a reader tries to become a writer.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    };
+    db.begin_with_options(options).await
+}

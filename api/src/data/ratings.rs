@@ -6,13 +6,12 @@ use entity::{RatingOutcome, rating, walk_focus_area, walk_observer};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::auth::Scope;
 use crate::data::protocols::ProtocolRules;
-use crate::data::{protocols, visits, walks};
+use crate::data::{begin_write, protocols, visits, walks};
 use crate::error::{ApiError, ApiResult};
 
 /// One indicator's entry.
@@ -136,7 +135,7 @@ pub async fn record(
             "at least one rating is required",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let Some((visit, walk)) = visits::by_id(&txn, scope, input.visit_id).await? else {
         return Err(ApiError::NotFound("No visit with this id".into()));
     };
@@ -146,7 +145,7 @@ pub async fn record(
             "the visit belongs to another walk",
         ));
     }
-    walks::ensure_open(&walk)?;
+    let walk = walks::claim_open(&txn, scope, walk.id).await?;
 
     let on_walk = walk_observer::Entity::find()
         .filter(walk_observer::Column::TrustId.eq(scope.trust.as_str()))
@@ -225,9 +224,6 @@ pub async fn record(
         .on_conflict(on_conflict)
         .exec_without_returning(&txn)
         .await?;
-    if walk.status == entity::WalkStatus::Planned {
-        walks::set_status(&txn, &walk, entity::WalkStatus::InProgress).await?;
-    }
 
     let saved = rating::Entity::find()
         .filter(rating::Column::TrustId.eq(scope.trust.as_str()))

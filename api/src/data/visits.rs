@@ -1,14 +1,12 @@
 //! Classroom visits within a walk: context only, never a teacher.
 
 use chrono::{NaiveTime, Utc};
-use entity::{WalkStatus, visit, walk};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-};
+use entity::{visit, walk};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::auth::Scope;
-use crate::data::walks;
+use crate::data::{begin_write, walks};
 use crate::error::{ApiError, ApiResult};
 
 /// Key stages a visit may be recorded against.
@@ -88,11 +86,8 @@ pub async fn add(
     input: NewVisit,
 ) -> ApiResult<(visit::Model, walk::Model)> {
     let key_stage = checked_key_stage(&input)?;
-    let txn = db.begin().await?;
-    let Some(walk) = walks::by_id(&txn, scope, input.walk_id).await? else {
-        return Err(ApiError::NotFound("No walk with this id".into()));
-    };
-    walks::ensure_open(&walk)?;
+    let txn = begin_write(db).await?;
+    let walk = walks::claim_open(&txn, scope, input.walk_id).await?;
 
     let visit = visit::Model {
         trust_id: scope.trust.clone(),
@@ -108,7 +103,6 @@ pub async fn add(
     visit::Entity::insert(visit::ActiveModel::from(visit.clone()))
         .exec_without_returning(&txn)
         .await?;
-    let walk = walks::set_status(&txn, &walk, WalkStatus::InProgress).await?;
     txn.commit().await?;
     Ok((visit, walk))
 }

@@ -5,12 +5,11 @@ use entity::{ObserverRole, WalkStatus, observer, walk, walk_focus_area, walk_obs
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::auth::{Caller, Scope};
-use crate::data::{protocols, schools};
+use crate::data::{begin_write, protocols, schools};
 use crate::error::{ApiError, ApiResult};
 
 /// A person to put on a new walk, found or created by their reference.
@@ -81,7 +80,7 @@ pub async fn create(
     }
     check_observers(&input.observers)?;
 
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     if schools::by_urn(&txn, scope, input.school_urn)
         .await?
         .is_none()

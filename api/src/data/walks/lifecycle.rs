@@ -1,4 +1,10 @@
 //! A walk's status: open for visits and ratings until it is submitted.
+//!
+//! Every change to an open walk first claims it with one conditional
+//! UPDATE. That write locks the walk's row (PostgreSQL) or the database
+//! (SQLite, whose write transactions begin IMMEDIATE), so a submit and a
+//! late visit or rating can never both succeed: whichever commits second
+//! finds the walk no longer in the state it needs.
 
 use chrono::Utc;
 use entity::walk::{self, Column};
@@ -6,78 +12,93 @@ use entity::{WalkStatus, visit};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
-use super::by_id;
+use super::{by_id, in_scope};
 use crate::auth::Scope;
+use crate::data::begin_write;
 use crate::error::{ApiError, ApiResult};
 
-/// Fails unless the walk still takes visits and ratings.
-pub fn ensure_open(walk: &walk::Model) -> ApiResult<()> {
-    match walk.status {
-        WalkStatus::Planned | WalkStatus::InProgress => Ok(()),
-        WalkStatus::Submitted => Err(ApiError::invalid(
-            "walkId",
-            "the walk is SUBMITTED; its visits and ratings are locked",
-        )),
+const OPEN: [WalkStatus; 2] = [WalkStatus::Planned, WalkStatus::InProgress];
+
+/// Why the walk cannot take visits and ratings.
+fn locked(walk: &walk::Model) -> ApiError {
+    ApiError::invalid(
+        "walkId",
+        format!(
+            "the walk is {}; its visits and ratings are locked",
+            status_name(walk.status)
+        ),
+    )
+}
+
+/// The reason a conditional update touched no row.
+async fn not_claimed(txn: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> ApiError {
+    match by_id(txn, scope, id).await {
+        Ok(Some(walk)) => locked(&walk),
+        Ok(None) => ApiError::NotFound("No walk with this id".into()),
+        Err(err) => err,
     }
 }
 
-/// Marks the walk's status and last change, inside the caller's transaction.
-pub async fn set_status(
+/// Claims an open walk for the caller's write transaction and marks it in
+/// progress; fails if it is unknown to the scope or no longer open.
+pub async fn claim_open(
     txn: &impl ConnectionTrait,
-    walk: &walk::Model,
-    status: WalkStatus,
+    scope: &Scope,
+    id: Uuid,
 ) -> ApiResult<walk::Model> {
-    let now = Utc::now();
-    let mut update = walk::Entity::update_many()
-        .col_expr(Column::Status, Expr::value(status))
-        .col_expr(Column::UpdatedAt, Expr::value(now))
-        .filter(Column::TrustId.eq(walk.trust_id.as_str()))
-        .filter(Column::Id.eq(walk.id));
-    let submitted_at = if status == WalkStatus::Submitted {
-        Some(now)
-    } else {
-        walk.submitted_at
-    };
-    if status == WalkStatus::Submitted {
-        update = update.col_expr(Column::SubmittedAt, Expr::value(submitted_at));
+    let claimed = walk::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(WalkStatus::InProgress))
+        .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(in_scope(scope))
+        .filter(Column::Id.eq(id))
+        .filter(Column::Status.is_in(OPEN))
+        .exec(txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(not_claimed(txn, scope, id).await);
     }
-    update.exec(txn).await?;
-    Ok(walk::Model {
-        status,
-        updated_at: now,
-        submitted_at,
-        ..walk.clone()
-    })
+    let walk = by_id(txn, scope, id).await?;
+    walk.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("claimed walk vanished")))
 }
 
 /// Submits a walk that has at least one visit; its ratings lock.
 pub async fn submit(db: &DatabaseConnection, scope: &Scope, id: Uuid) -> ApiResult<walk::Model> {
-    let txn = db.begin().await?;
-    let Some(walk) = by_id(&txn, scope, id).await? else {
+    let txn = begin_write(db).await?;
+    let Some(before) = by_id(&txn, scope, id).await? else {
         return Err(ApiError::NotFound("No walk with this id".into()));
     };
-    ensure_open(&walk)?;
+    let now = Utc::now();
+    let submitted = walk::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(WalkStatus::Submitted))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .col_expr(Column::SubmittedAt, Expr::value(Some(now)))
+        .filter(in_scope(scope))
+        .filter(Column::Id.eq(id))
+        .filter(Column::Status.is_in(OPEN))
+        .exec(&txn)
+        .await?;
+    if submitted.rows_affected == 0 {
+        return Err(not_claimed(&txn, scope, id).await);
+    }
+
     let visits = visit::Entity::find()
         .filter(visit::Column::TrustId.eq(scope.trust.as_str()))
         .filter(visit::Column::WalkId.eq(id))
         .count(&txn)
         .await?;
     if visits == 0 {
+        let status = status_name(before.status);
         return Err(ApiError::invalid(
             "walkId",
-            format!(
-                "the walk is {} with no visits; add a visit before submitting",
-                status_name(walk.status)
-            ),
+            format!("the walk is {status} with no visits; add a visit before submitting"),
         ));
     }
-    let walk = set_status(&txn, &walk, WalkStatus::Submitted).await?;
+    let walk = by_id(&txn, scope, id).await?;
     txn.commit().await?;
-    Ok(walk)
+    walk.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("submitted walk vanished")))
 }
 
 /// The status as the API spells it.

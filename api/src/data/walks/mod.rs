@@ -17,7 +17,7 @@ use crate::auth::Scope;
 use crate::error::ApiResult;
 
 pub use create::{NewObserver, NewWalk, create, upsert_observers};
-pub use lifecycle::{ensure_open, set_status, status_name, submit};
+pub use lifecycle::{claim_open, status_name, submit};
 
 /// Optional filters on the walk list.
 #[derive(Debug, Default)]
@@ -36,13 +36,18 @@ pub struct WalkCursor {
     pub id: Uuid,
 }
 
-/// The walks of the scope: its trust, narrowed to its schools if it has any.
-pub fn visible(scope: &Scope) -> Select<walk::Entity> {
-    let query = walk::Entity::find().filter(Column::TrustId.eq(scope.trust.as_str()));
+/// Walks of the scope: its trust, narrowed to its schools if it has any.
+pub fn in_scope(scope: &Scope) -> Condition {
+    let trust = Condition::all().add(Column::TrustId.eq(scope.trust.as_str()));
     match &scope.schools {
-        Some(urns) => query.filter(Column::SchoolUrn.is_in(urns.iter().copied())),
-        None => query,
+        Some(urns) => trust.add(Column::SchoolUrn.is_in(urns.iter().copied())),
+        None => trust,
     }
+}
+
+/// The walks of the scope.
+pub fn visible(scope: &Scope) -> Select<walk::Entity> {
+    walk::Entity::find().filter(in_scope(scope))
 }
 
 fn filtered(scope: &Scope, filter: &WalkFilter) -> Select<walk::Entity> {
