@@ -91,6 +91,9 @@ impl Caller {
     }
 }
 
+/// Most URNs a token's `schools` claim may list; larger scopes are trust-wide.
+const MAX_SCHOOLS: usize = 500;
+
 /// Signing and checking keys with the rules every token must meet.
 pub struct AuthKeys {
     encoding: EncodingKey,
@@ -125,7 +128,8 @@ impl AuthKeys {
                 ApiError::Unauthenticated
             })?;
         let claims = data.claims;
-        let empty_schools = claims.schools.as_ref().is_some_and(Vec::is_empty);
+        let school_count = claims.schools.as_ref().map(Vec::len);
+        let empty_schools = matches!(school_count, Some(0)) || school_count > Some(MAX_SCHOOLS);
         if claims.roles.is_empty() || claims.trust.is_empty() || empty_schools {
             return Err(ApiError::Unauthenticated);
         }

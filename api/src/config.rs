@@ -105,6 +105,17 @@ pub struct Limits {
     #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 12, global = true)]
     pub max_query_depth: usize,
 
+    /// Largest cost of a query: each field costs 1, a page of walks costs
+    /// its size times its fields, a walk's visits 10 times theirs and a
+    /// visit's ratings 40 times theirs.
+    #[arg(
+        long,
+        env = "MAX_QUERY_COMPLEXITY",
+        default_value_t = 250_000,
+        global = true
+    )]
+    pub max_query_complexity: usize,
+
     /// Largest request body, in bytes.
     #[arg(
         long,
@@ -121,6 +132,7 @@ impl Default for Limits {
             default_page_size: 20,
             max_page_size: 100,
             max_query_depth: 12,
+            max_query_complexity: 250_000,
             max_body_bytes: 1_048_576,
         }
     }

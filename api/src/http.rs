@@ -2,7 +2,7 @@
 //! health check, request ids and request logging.
 
 use async_graphql::ParseRequestError;
-use async_graphql::http::{GraphiQLSource, parse_query_string};
+use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql_axum::GraphQLRequest;
 use async_graphql_axum::rejection::GraphQLRejection;
@@ -86,8 +86,9 @@ fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, Box<Res
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim);
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
     let verified = match token {
         Some(token) if !token.is_empty() => state.keys.verify(token),
         _ => Err(ApiError::Unauthenticated),
@@ -165,6 +166,32 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
     operation.is_some_and(|op| op.node.ty == OperationType::Mutation)
 }
 
+/// The parameters of a GraphQL request sent with GET.
+#[derive(serde::Deserialize)]
+struct GetParams {
+    query: String,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    /// JSON, URL-encoded.
+    variables: Option<String>,
+}
+
+/// A request from `?query=…&operationName=…&variables=…`.
+fn request_from_query_string(text: &str) -> Result<async_graphql::Request, String> {
+    let params: GetParams = serde_urlencoded::from_str(text)
+        .map_err(|err| format!("the query string is not a GraphQL request: {err}"))?;
+    let mut request = async_graphql::Request::new(params.query);
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(variables) = params.variables.filter(|v| !v.is_empty()) {
+        let json: serde_json::Value = serde_json::from_str(&variables)
+            .map_err(|err| format!("variables are not JSON: {err}"))?;
+        request = request.variables(async_graphql::Variables::from_json(json));
+    }
+    Ok(request)
+}
+
 /// GraphiQL for browsers; queries (never mutations) from the query string
 /// for everyone else.
 async fn graphql_get(
@@ -182,12 +209,12 @@ async fn graphql_get(
         )
         .into_response();
     }
-    let request = match parse_query_string(&query) {
+    let request = match request_from_query_string(&query) {
         Ok(request) => request,
-        Err(err) => {
+        Err(message) => {
             let err = ApiError::Invalid {
                 field: None,
-                message: err.to_string(),
+                message,
             };
             return error_response(StatusCode::BAD_REQUEST, &err);
         }

@@ -74,6 +74,41 @@ impl Cell {
     }
 }
 
+/// Sums counts.
+pub fn total<'a>(counts: impl IntoIterator<Item = &'a Counts>) -> Counts {
+    counts
+        .into_iter()
+        .fold(Counts::default(), |sum, c| sum + *c)
+}
+
+/// The trust-wide cell for a caller limited to some schools. Subtracting
+/// their own figures from the trust's must not single out another school,
+/// so the cell is withheld unless the rest of the trust is at least two
+/// schools with at least `min_cell_size` visits between them.
+pub fn trust_cell_for_scope(
+    all: Counts,
+    schools: i64,
+    others: Counts,
+    other_schools: i64,
+    min_cell_size: i32,
+) -> Cell {
+    let cell = Cell::new(all, schools, min_cell_size);
+    if cell.suppressed || (other_schools >= 2 && others.visits >= i64::from(min_cell_size)) {
+        return cell;
+    }
+    Cell {
+        mean: None,
+        secure_rate: None,
+        suppressed: true,
+        suppression_reason: Some(
+            "the rest of the trust is too small for its schools to stay anonymous beside \
+             yours: values are withheld"
+                .to_owned(),
+        ),
+        ..cell
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,7 +73,14 @@ async fn a_malformed_date_is_bad_user_input_and_writes_nothing(app: TestApp) {
     app.import_schools().await;
     let protocol = app.import_core_protocol("2516").await;
     let token = app.leader("2516");
-    for date in ["2025-13-45", "07/10/2025", ""] {
+    for date in [
+        "2025-13-45",
+        "07/10/2025",
+        "",
+        "26-05-01",
+        "+262026-05-01",
+        "2026-1-1",
+    ] {
         let input = json!({ "input": walk_input(137106, &protocol, date) });
         let body = app.graphql(&token, CREATE_WALK, input).await;
         let error = only_error(&body);
@@ -84,6 +91,13 @@ async fn a_malformed_date_is_bad_user_input_and_writes_nothing(app: TestApp) {
             "{message}"
         );
     }
+    let input = json!({ "input": walk_input(137106, &protocol, "1850-06-01") });
+    let body = app.graphql(&token, CREATE_WALK, input).await;
+    let message = only_error(&body)["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("\"1850-06-01\" is outside the years 1900 to 2199"),
+        "{message}"
+    );
     let walks = app
         .data(&token, "{ walks(first: 1) { totalCount } }", json!({}))
         .await;
@@ -121,7 +135,67 @@ async fn a_walk_needs_exactly_one_lead_and_a_submitted_walk_is_locked(app: TestA
     assert_eq!(only_error(&body), bad("walkId", expected));
 }
 
+async fn control_characters_and_oversized_lists_are_refused(app: TestApp) {
+    app.import_schools().await;
+    let protocol = app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    let mut input = walk_input(137106, &protocol, "2025-10-07");
+    input["purpose"] = json!("a\u{0}b");
+    let body = app
+        .graphql(&token, CREATE_WALK, json!({ "input": input }))
+        .await;
+    assert_eq!(
+        only_error(&body),
+        bad("purpose", "control characters are not allowed")
+    );
+
+    let mut input = walk_input(137106, &protocol, "2025-10-07");
+    let crowd: Vec<Value> = (0..21)
+        .map(|i| json!({ "reference": format!("o{i}"), "displayName": "O", "role": "TRAINEE" }))
+        .collect();
+    input["observers"] = json!(crowd);
+    let body = app
+        .graphql(&token, CREATE_WALK, json!({ "input": input }))
+        .await;
+    assert_eq!(
+        only_error(&body),
+        bad("observers", "at most 20 entries are allowed")
+    );
+
+    let schools = "{ schools(phase: \"a\\u0000b\") { urn } }";
+    let body = app.graphql(&token, schools, json!({})).await;
+    assert_eq!(
+        only_error(&body),
+        bad("filter", "control characters are not allowed")
+    );
+}
+
+async fn a_walk_never_renames_an_observer_the_trust_knows(app: TestApp) {
+    app.import_schools().await;
+    let protocol = app.import_core_protocol("2516").await;
+    let school_leader = app.token("2516", &[api::auth::Role::SchoolLeader], Some(vec![138655]));
+    let first = create_walk(
+        &app,
+        &app.leader("2516"),
+        walk_input(137106, &protocol, "2025-10-07"),
+    )
+    .await;
+    let mut input = walk_input(138655, &protocol, "2025-10-08");
+    input["observers"][0]["displayName"] = json!("Renamed elsewhere");
+    create_walk(&app, &school_leader, input).await;
+    let query = "query($id: ID!) { walk(id: $id) { observers { observer { displayName } } } }";
+    let read = app
+        .data(&app.leader("2516"), query, json!({ "id": first }))
+        .await;
+    assert_eq!(
+        read["walk"]["observers"][0]["observer"]["displayName"],
+        "Lead Observer"
+    );
+}
+
 on_both_stores!(
+    control_characters_and_oversized_lists_are_refused,
+    a_walk_never_renames_an_observer_the_trust_knows,
     bad_ratings_are_rejected_whole,
     a_malformed_date_is_bad_user_input_and_writes_nothing,
     a_walk_needs_exactly_one_lead_and_a_submitted_walk_is_locked,

@@ -56,7 +56,51 @@ async fn an_unparsable_query_has_a_parse_failed_code(app: TestApp) {
     );
 }
 
+async fn a_query_past_the_complexity_limit_is_refused_before_it_runs(app: TestApp) {
+    let token = app.leader("2516");
+    let page = "walks(first: 100) { nodes { id date status purpose
+        visits { subject minutes ratings { level outcome evidence indicator { code } } } } }";
+    let one = app
+        .graphql(&token, &format!("{{ a: {page} }}"), json!({}))
+        .await;
+    assert!(one.get("errors").is_none(), "{one}");
+    let two = app
+        .graphql(&token, &format!("{{ a: {page} b: {page} }}"), json!({}))
+        .await;
+    assert_eq!(
+        two["errors"][0]["extensions"],
+        json!({ "code": "QUERY_TOO_COMPLEX" }),
+        "{two}"
+    );
+}
+
+async fn get_reads_operation_name_and_variables_and_any_case_of_bearer(app: TestApp) {
+    app.import_schools().await;
+    let token = app.leader("2516");
+    let query = "query A { viewer { trustUid } } query B($u: Int!) { school(urn: $u) { name } }";
+    let response = app
+        .client()
+        .get(app.url("/graphql"))
+        .header("authorization", format!("bearer {token}"))
+        .query(&[
+            ("query", query),
+            ("operationName", "B"),
+            ("variables", "{\"u\": 137106}"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({ "data": { "school": { "name": "King's Oak Academy" } } })
+    );
+}
+
 on_both_stores!(
+    a_query_past_the_complexity_limit_is_refused_before_it_runs,
+    get_reads_operation_name_and_variables_and_any_case_of_bearer,
     batches_and_broken_json_are_refused_with_a_code,
     an_unparsable_query_has_a_parse_failed_code,
 );

@@ -160,18 +160,36 @@ async fn variation_matches_figures_worked_out_by_hand(app: TestApp) {
     );
 }
 
-async fn a_school_scoped_caller_sees_the_trust_and_only_its_own_school(app: TestApp) {
+async fn a_school_scoped_caller_sees_its_school_and_an_anonymous_trust(app: TestApp) {
     let protocol = setup(&app).await;
-    let token = app.token("2516", &[Role::SchoolLeader], Some(vec![138655]));
     let vars = json!({ "protocol": protocol, "from": "2025-09-01", "to": "2026-08-31" });
-    let data = app.data(&token, VARIATION, vars).await;
-    assert_eq!(data["variation"]["trust"]["n"], 11);
+
+    // 138655 against the trust: the rest is 137106 alone, which its figures
+    // would single out, so the trust cell is withheld.
+    let token = app.token("2516", &[Role::SchoolLeader], Some(vec![138655]));
+    let data = app.data(&token, VARIATION, vars.clone()).await;
+    let trust = &data["variation"]["trust"];
+    assert_eq!(
+        (&trust["n"], &trust["suppressed"], &trust["mean"]),
+        (&json!(11), &json!(true), &json!(null))
+    );
     let schools = data["variation"]["schools"].as_array().unwrap();
     assert_eq!(schools.len(), 1);
     assert_eq!(schools[0]["school"]["urn"], 138655);
+
+    // A school with no visits of its own: the rest is two schools with
+    // seven visits, so the trust figures show.
+    let token = app.token("2516", &[Role::SchoolLeader], Some(vec![138791]));
+    let data = app.data(&token, VARIATION, vars).await;
+    let trust = &data["variation"]["trust"];
+    assert_eq!(
+        (&trust["mean"], &trust["suppressed"]),
+        (&json!(3.0), &json!(false))
+    );
+    assert_eq!(data["variation"]["schools"], json!([]));
 }
 
 on_both_stores!(
     variation_matches_figures_worked_out_by_hand,
-    a_school_scoped_caller_sees_the_trust_and_only_its_own_school,
+    a_school_scoped_caller_sees_its_school_and_an_anonymous_trust,
 );

@@ -5,6 +5,7 @@ pub mod loaders;
 pub mod protocols;
 pub mod ratings;
 pub mod schools;
+pub mod text;
 pub mod trusts;
 pub mod variation;
 pub mod visits;

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::Scope;
 use crate::data::protocols::ProtocolRules;
-use crate::data::{begin_write, protocols, visits, walks};
+use crate::data::{begin_write, protocols, text, visits, walks};
 use crate::error::{ApiError, ApiResult};
 
 /// One indicator's entry.
@@ -102,22 +102,12 @@ fn check_entry(
         }
         _ => {}
     }
-    let evidence = entry
-        .evidence
-        .as_deref()
-        .map(str::trim)
-        .filter(|text| !text.is_empty());
-    if evidence.is_some_and(|text| text.chars().count() > 2000) {
-        return Err(ApiError::invalid(
-            field("evidence"),
-            "evidence is at most 2000 characters",
-        ));
-    }
+    let evidence = text::optional(&field("evidence"), entry.evidence.as_deref(), 2000, true)?;
     Ok(Checked {
         indicator_id: indicator.id,
         outcome,
         level: entry.level,
-        evidence: evidence.map(str::to_owned),
+        evidence,
     })
 }
 
@@ -129,6 +119,7 @@ pub async fn record(
     scope: &Scope,
     input: NewRatings,
 ) -> ApiResult<(entity::visit::Model, Vec<rating::Model>)> {
+    text::at_most("ratings", &input.entries, 200)?;
     if input.entries.is_empty() {
         return Err(ApiError::invalid(
             "ratings",

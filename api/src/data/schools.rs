@@ -34,6 +34,7 @@ pub async fn list(
         (Column::LocalAuthority, &filter.local_authority),
     ] {
         if let Some(wanted) = wanted {
+            crate::data::text::plain("filter", wanted, false)?;
             let lowered = Func::lower(Expr::col(column));
             query = query.filter(Expr::expr(lowered).eq(wanted.to_lowercase()));
         }

@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Que
 use uuid::Uuid;
 
 use crate::auth::Scope;
-use crate::data::{begin_write, walks};
+use crate::data::{begin_write, text, walks};
 use crate::error::{ApiError, ApiResult};
 
 /// Key stages a visit may be recorded against.
@@ -38,13 +38,7 @@ pub struct NewVisit {
 
 /// Checks the visit's context and settles its key stage.
 fn checked_key_stage(input: &NewVisit) -> ApiResult<Option<String>> {
-    let subject = input.subject.trim();
-    if subject.is_empty() || subject.chars().count() > 100 {
-        return Err(ApiError::invalid(
-            "subject",
-            "a subject of 1 to 100 characters is required",
-        ));
-    }
+    text::required("subject", &input.subject, 100, false)?;
     if !(1..=120).contains(&input.minutes) {
         return Err(ApiError::invalid(
             "minutes",

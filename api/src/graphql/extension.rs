@@ -54,9 +54,14 @@ impl Extension for ErrorCodes {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         next.run(ctx).await.map_err(|errors| {
-            let coded = errors
-                .into_iter()
-                .map(|e| with_code(e, "GRAPHQL_VALIDATION_FAILED"));
+            let coded = errors.into_iter().map(|error| {
+                let code = match error.message.as_str() {
+                    "Query is too complex." => "QUERY_TOO_COMPLEX",
+                    "Query is nested too deep." => "QUERY_TOO_DEEP",
+                    _ => "GRAPHQL_VALIDATION_FAILED",
+                };
+                with_code(error, code)
+            });
             coded.collect()
         })
     }

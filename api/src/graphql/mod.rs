@@ -45,6 +45,7 @@ fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription>
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .extension(extension::ErrorCodes)
         .limit_depth(limits.max_query_depth)
+        .limit_complexity(limits.max_query_complexity)
         .data(limits.clone())
 }
 

@@ -7,7 +7,7 @@ use super::protocol::Protocol;
 use super::school::School;
 use super::{Date, caller, db, ids, loaders, one};
 use crate::data::{protocols, trusts, variation};
-use crate::metrics::{Cell, Counts};
+use crate::metrics::{self, Cell};
 
 /// Figures for one cell: trust-wide or one school.
 pub struct VariationCell {
@@ -95,7 +95,8 @@ impl Variation {
         self.min_cell_size
     }
 
-    /// The whole trust.
+    /// The whole trust. For a caller limited to some schools it is withheld
+    /// when the rest of the trust is too small to keep its schools anonymous.
     async fn trust(&self) -> &VariationCell {
         &self.trust
     }
@@ -136,10 +137,24 @@ impl VariationQuery {
         let by_school =
             variation::counts_by_school(db, scope, &protocol, from.map(|d| d.0), to.map(|d| d.0))
                 .await?;
-        let total = by_school
-            .iter()
-            .fold(Counts::default(), |sum, (_, counts)| sum + *counts);
-        let trust_cell = Cell::new(total, by_school.len() as i64, min);
+        let all = metrics::total(by_school.iter().map(|(_, counts)| counts));
+        let trust_cell = match &scope.schools {
+            None => Cell::new(all, by_school.len() as i64, min),
+            Some(_) => {
+                let others: Vec<_> = by_school
+                    .iter()
+                    .filter(|(urn, _)| !scope.sees_school(*urn))
+                    .collect();
+                let rest = metrics::total(others.iter().map(|(_, counts)| counts));
+                metrics::trust_cell_for_scope(
+                    all,
+                    by_school.len() as i64,
+                    rest,
+                    others.len() as i64,
+                    min,
+                )
+            }
+        };
         let schools = by_school
             .into_iter()
             .filter(|(urn, _)| scope.sees_school(*urn))

@@ -9,7 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::{Caller, Scope};
-use crate::data::{begin_write, protocols, schools};
+use crate::data::{begin_write, protocols, schools, text};
 use crate::error::{ApiError, ApiResult};
 
 /// A person to put on a new walk, found or created by their reference.
@@ -37,6 +37,7 @@ fn check_observers(observers: &[NewObserver]) -> ApiResult<()> {
         .iter()
         .filter(|o| o.role == ObserverRole::Lead)
         .count();
+    text::at_most("observers", observers, 20)?;
     if leads != 1 {
         return Err(ApiError::invalid(
             "observers",
@@ -44,12 +45,18 @@ fn check_observers(observers: &[NewObserver]) -> ApiResult<()> {
         ));
     }
     for (i, observer) in observers.iter().enumerate() {
-        if observer.reference.trim().is_empty() || observer.display_name.trim().is_empty() {
-            return Err(ApiError::invalid(
-                format!("observers.{i}"),
-                "an observer needs a reference and a display name",
-            ));
-        }
+        text::required(
+            &format!("observers.{i}.reference"),
+            &observer.reference,
+            100,
+            false,
+        )?;
+        text::required(
+            &format!("observers.{i}.displayName"),
+            &observer.display_name,
+            200,
+            false,
+        )?;
         if observers[..i]
             .iter()
             .any(|o| o.reference == observer.reference)
@@ -71,14 +78,13 @@ pub async fn create(
     input: NewWalk,
 ) -> ApiResult<walk::Model> {
     let scope = &caller.scope;
-    let purpose = input.purpose.trim();
-    if purpose.is_empty() || purpose.chars().count() > 2000 {
-        return Err(ApiError::invalid(
-            "purpose",
-            "a walk states its purpose in 1 to 2000 characters",
-        ));
-    }
+    let purpose = text::required("purpose", &input.purpose, 2000, true)?;
     check_observers(&input.observers)?;
+    text::at_most(
+        "focusAreaKeys",
+        input.focus_area_keys.as_deref().unwrap_or_default(),
+        50,
+    )?;
 
     let txn = begin_write(db).await?;
     if schools::by_urn(&txn, scope, input.school_urn)
@@ -116,7 +122,7 @@ pub async fn create(
         school_urn: input.school_urn,
         protocol_id: input.protocol_id,
         walk_date: input.date,
-        purpose: purpose.to_owned(),
+        purpose,
         status: WalkStatus::Planned,
         created_by: caller.subject.clone(),
         created_at: now,
@@ -160,7 +166,8 @@ pub async fn create(
 }
 
 /// Finds or creates each observer by reference and returns their ids in
-/// input order. Display names follow the latest input.
+/// input order. An observer the trust already knows keeps their display
+/// name: a walk never renames a person for the whole trust.
 pub async fn upsert_observers(
     txn: &impl ConnectionTrait,
     scope: &Scope,
@@ -173,7 +180,7 @@ pub async fn upsert_observers(
         display_name: Set(o.display_name.trim().to_owned()),
     });
     let on_conflict = OnConflict::columns([observer::Column::TrustId, observer::Column::Reference])
-        .update_column(observer::Column::DisplayName)
+        .do_nothing()
         .to_owned();
     observer::Entity::insert_many(rows)
         .on_conflict(on_conflict)

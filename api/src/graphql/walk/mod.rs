@@ -117,6 +117,7 @@ impl Walk {
 
     /// Classroom visits by start time; those without one last, in the
     /// order they were recorded.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn visits(&self, ctx: &Context<'_>) -> Result<Vec<Visit>> {
         let mut rows = many(&loaders(ctx).visits_of_walk, self.0.id).await?;
         rows.sort_by_key(|v| (v.started_at.is_none(), v.started_at, v.created_at, v.id));

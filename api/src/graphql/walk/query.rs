@@ -52,6 +52,7 @@ pub struct WalkQuery;
 #[Object]
 impl WalkQuery {
     /// Walks in the caller's scope, newest first, a page at a time.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn walks(
         &self,
         ctx: &Context<'_>,
@@ -64,10 +65,10 @@ impl WalkQuery {
         let limits = limits(ctx);
         let limit = match first {
             None => limits.default_page_size,
-            Some(n) if n >= 0 && n as u64 <= limits.max_page_size => n as u64,
+            Some(n) if n >= 1 && n as u64 <= limits.max_page_size => n as u64,
             Some(_) => {
                 let max = limits.max_page_size;
-                return Err(ApiError::invalid("first", format!("first is 0 to {max}")).into());
+                return Err(ApiError::invalid("first", format!("first is 1 to {max}")).into());
             }
         };
         let after = match after {

@@ -45,6 +45,7 @@ impl Visit {
     }
 
     /// Every observer's ratings for this visit.
+    #[graphql(complexity = "40 * child_complexity")]
     async fn ratings(&self, ctx: &Context<'_>) -> Result<Vec<Rating>> {
         Ok(many(&loaders(ctx).ratings_of_visit, self.0.id)
             .await?
