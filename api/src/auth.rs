@@ -45,7 +45,8 @@ pub struct Claims {
     pub roles: Vec<Role>,
     pub iss: String,
     pub aud: String,
-    pub iat: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
     pub exp: i64,
@@ -160,7 +161,7 @@ impl AuthKeys {
             roles,
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
-            iat: now,
+            iat: Some(now),
             nbf: Some(now),
             exp: now + hours * 3600,
         };

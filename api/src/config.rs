@@ -2,7 +2,8 @@
 
 use std::net::SocketAddr;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{BoolishValueParser, NonEmptyStringValueParser};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 /// Learning walks for multi-academy trusts: the GraphQL API.
 #[derive(Debug, Parser)]
@@ -78,8 +79,19 @@ pub struct Config {
     )]
     pub jwt_audience: String,
 
-    /// Do not load the demo trusts and walks into an empty SQLite database.
-    #[arg(long, env = "NO_DEMO", global = true)]
+    /// Seconds requests in flight get to finish after Ctrl-C or SIGTERM.
+    #[arg(long, env = "SHUTDOWN_GRACE", default_value_t = 10, global = true)]
+    pub shutdown_grace: u64,
+
+    /// Do not load the demo trusts and walks into an empty SQLite database
+    /// (`NO_DEMO` accepts true/false, yes/no, 1/0).
+    #[arg(
+        long,
+        env = "NO_DEMO",
+        global = true,
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
     pub no_demo: bool,
 
     /// Log output: `human` for terminals, `json` for collectors.
@@ -182,7 +194,7 @@ pub enum SeedCommand {
 #[derive(Debug, Args)]
 pub struct TokenArgs {
     /// GIAS group UID of the caller's trust.
-    #[arg(long)]
+    #[arg(long, value_parser = NonEmptyStringValueParser::new())]
     pub trust: String,
     /// Role granted (repeat for several).
     #[arg(long = "role", required = true)]
@@ -191,9 +203,9 @@ pub struct TokenArgs {
     #[arg(long = "school")]
     pub schools: Vec<i32>,
     /// Subject: the caller's opaque id.
-    #[arg(long, default_value = "local-user")]
+    #[arg(long, default_value = "local-user", value_parser = NonEmptyStringValueParser::new())]
     pub sub: String,
-    /// Lifetime in hours.
-    #[arg(long, default_value_t = 12)]
+    /// Lifetime in hours, 1 to 8760 (a year).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=8760))]
     pub hours: i64,
 }

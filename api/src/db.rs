@@ -2,22 +2,29 @@
 
 use std::time::Duration;
 
-use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::config::Config;
 
-/// The database URL with any password removed, safe to print.
-pub fn redacted(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        Ok(parsed) => parsed.to_string(),
-        Err(_) => "(unparsable database URL)".to_owned(),
+/// The password in `scheme://user:password@host…`, if there is one. Read by
+/// hand so that a URL the `url` crate rejects is still masked.
+fn password_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let user_info = authority.rsplit_once('@')?.0;
+    user_info
+        .split_once(':')
+        .map(|(_, password)| password)
+        .filter(|p| !p.is_empty())
+}
+
+/// `text` with the password of `url` masked wherever it appears.
+pub fn masked(text: &str, url: &str) -> String {
+    match password_of(url) {
+        Some(password) => text.replace(password, "***"),
+        None => text.to_owned(),
     }
 }
 
@@ -37,16 +44,23 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
                 .busy_timeout(timeout)
         });
 
-    let name = redacted(&config.database_url);
+    let url = &config.database_url;
+    let name = masked(url, url);
     let connecting = Database::connect(options);
-    let db = tokio::time::timeout(timeout, connecting)
-        .await
-        .map_err(|_| anyhow::anyhow!("timed out after {timeout:?}"))
-        .and_then(|result| result.map_err(anyhow::Error::from))
-        .with_context(|| format!("cannot connect to database {name}"))?;
+    let db = match tokio::time::timeout(timeout, connecting).await {
+        Ok(Ok(db)) => db,
+        Ok(Err(err)) => anyhow::bail!(
+            "cannot connect to database {name}: {}",
+            masked(&err.to_string(), url)
+        ),
+        Err(_) => anyhow::bail!("cannot connect to database {name}: timed out after {timeout:?}"),
+    };
 
-    Migrator::up(&db, None)
-        .await
-        .with_context(|| format!("cannot migrate database {name}"))?;
+    if let Err(err) = Migrator::up(&db, None).await {
+        anyhow::bail!(
+            "cannot migrate database {name}: {}",
+            masked(&err.to_string(), url)
+        );
+    }
     Ok(db)
 }

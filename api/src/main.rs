@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use api::auth::{AuthKeys, Role, random_secret};
-use api::config::{Cli, Command, Config, ImportCommand, SeedCommand, TokenArgs};
+use api::config::{Cli, Command, Config, ImportCommand, LogFormat, SeedCommand, TokenArgs};
 use api::startup::{self, AppState};
 use api::{db, demo, graphql, import, telemetry};
 use clap::Parser;
@@ -13,10 +13,13 @@ use sea_orm::{DatabaseBackend, DatabaseConnection, EntityTrait, PaginatorTrait, 
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
-    telemetry::init(cli.config.log_format);
+    let format = cli.config.log_format;
+    telemetry::init(format);
     if let Err(err) = run(cli).await {
-        tracing::error!(error = format!("{err:#}"), "stopped");
-        eprintln!("error: {err:#}");
+        match format {
+            LogFormat::Json => tracing::error!(error = format!("{err:#}"), "stopped"),
+            LogFormat::Human => eprintln!("error: {err:#}"),
+        }
         std::process::exit(1);
     }
 }
@@ -102,7 +105,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         }
     }
     let app = startup::app(AppState::new(db, keys, config.limits.clone()));
-    startup::serve(listener, app, startup::shutdown_signal()).await?;
+    let drain = std::time::Duration::from_secs(config.shutdown_grace);
+    startup::serve(listener, app, startup::shutdown_signal(), drain).await?;
     Ok(())
 }
 

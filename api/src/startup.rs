@@ -1,8 +1,9 @@
 //! Assembling the service from its parts. `main` and the tests both call
 //! these, with dependencies passed in; nothing here reads the environment.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use sea_orm::DatabaseConnection;
@@ -38,16 +39,31 @@ pub fn app(state: AppState) -> Router {
     crate::http::router(state)
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, letting requests
-/// in flight finish.
+/// Serves `app` on `listener` until `shutdown` completes, then lets
+/// requests in flight finish for up to `drain` before closing the rest.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
+    drain: Duration,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let signal = async move {
+        shutdown.await;
+        let _ = stopping.send(true);
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(signal);
+    let deadline = async move {
+        let _ = stopped.wait_for(|stopping| *stopping).await;
+        tokio::time::sleep(drain).await;
+    };
+    tokio::select! {
+        served = server.into_future() => served,
+        () = deadline => {
+            tracing::warn!(drain.secs = drain.as_secs(), "closing connections still open");
+            Ok(())
+        }
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

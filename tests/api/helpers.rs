@@ -155,6 +155,7 @@ impl TestApp {
             listener,
             startup::app(state),
             std::future::pending(),
+            std::time::Duration::from_secs(1),
         ));
 
         Some(TestApp(Arc::new(Inner {

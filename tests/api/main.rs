@@ -1,6 +1,8 @@
 //! End-to-end tests: the real service over HTTP, each on SQLite and on
 //! PostgreSQL.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 mod helpers;
 
 mod auth;

@@ -36,6 +36,21 @@ async fn an_unreachable_database_fails_fast_and_is_named_without_its_password() 
     assert!(!message.contains("hunter2secret"), "{message}");
 }
 
+#[tokio::test]
+async fn an_unparsable_database_url_is_named_without_its_password() {
+    let url = "postgres://walks:hunter2secret@127.0.0.1:99999/walks";
+    let cli = Cli::parse_from(["api", "--database-url", url]);
+    let err = api::db::connect(&cli.config)
+        .await
+        .expect_err("port 99999 is not a port");
+    let message = format!("{err:#}");
+    assert!(
+        message.starts_with("cannot connect to database postgres://walks:***@"),
+        "{message}"
+    );
+    assert!(!message.contains("hunter2secret"), "{message}");
+}
+
 const DEMO_FIGURES: &str = "query($p: ID!) {
   variation(protocolId: $p) { trust { n visits schools notObserved mean secureRate }
     schools { school { urn } n visits mean secureRate suppressed } } }";

@@ -74,6 +74,7 @@ async fn main() -> anyhow::Result<()> {
         listener,
         startup::app(state),
         std::future::pending(),
+        std::time::Duration::from_secs(1),
     ));
 
     let client = reqwest::Client::new();
