@@ -16,7 +16,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Quer
 
 use crate::import::gias;
 use crate::import::protocol::import_protocol;
-use crate::import::store::insert_chunked;
+use crate::import::store::{insert_chunked, refresh_statistics};
 use batch::Batch;
 
 const SCHOOLS: &[u8] = include_bytes!("../../../data/gias-mat-2017.csv");
@@ -109,6 +109,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoLoad> {
     insert_chunked(&txn, batch.visits, None).await?;
     insert_chunked(&txn, batch.ratings, None).await?;
     txn.commit().await.context("cannot commit the demo walks")?;
+    refresh_statistics(db).await?;
 
     Ok(DemoLoad {
         trusts: parsed.trusts.len(),
