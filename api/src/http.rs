@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(axum::middleware::map_response(graphql_shaped_limit))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(trace)
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
@@ -79,6 +80,24 @@ fn error_response(status: StatusCode, err: &ApiError) -> Response {
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     response
+}
+
+/// The body limit answers in plain text; partners parse GraphQL errors.
+async fn graphql_shaped_limit(response: Response) -> Response {
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.to_str().is_ok_and(|v| v.starts_with("application/json")));
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || json {
+        return response;
+    }
+    too_large()
+}
+
+fn too_large() -> Response {
+    let body = json!({ "errors": [{ "message": "the request body is too large",
+                                    "extensions": { "code": "REQUEST_TOO_LARGE" } }] });
+    (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response()
 }
 
 /// The caller named by the `Authorization: Bearer` header.
@@ -124,10 +143,7 @@ async fn graphql_post(
 /// A body that is not one GraphQL request: 413 when too large, else 400.
 fn unreadable_body(err: ParseRequestError) -> Response {
     let (status, message) = match err {
-        ParseRequestError::PayloadTooLarge => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "the request body is too large".to_owned(),
-        ),
+        ParseRequestError::PayloadTooLarge => return too_large(),
         ParseRequestError::UnsupportedBatch => (
             StatusCode::BAD_REQUEST,
             "batched requests are not supported; send one operation per request".to_owned(),

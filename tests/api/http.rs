@@ -39,6 +39,16 @@ async fn batches_and_broken_json_are_refused_with_a_code(app: TestApp) {
     }
 }
 
+async fn a_body_over_the_limit_is_refused_with_a_code(app: TestApp) {
+    let query = format!("{{ viewer {{ trustUid }} }} # {}", "x".repeat(1_100_000));
+    let (status, body) = app.post(&app.leader("2516"), &query, json!({})).await;
+    assert_eq!(status, 413);
+    assert_eq!(
+        body["errors"][0]["extensions"],
+        json!({ "code": "REQUEST_TOO_LARGE" })
+    );
+}
+
 async fn an_unparsable_query_has_a_parse_failed_code(app: TestApp) {
     let body = app
         .graphql(&app.leader("2516"), "{ viewer { ", json!({}))
@@ -99,6 +109,7 @@ async fn get_reads_operation_name_and_variables_and_any_case_of_bearer(app: Test
 }
 
 on_both_stores!(
+    a_body_over_the_limit_is_refused_with_a_code,
     a_query_past_the_complexity_limit_is_refused_before_it_runs,
     get_reads_operation_name_and_variables_and_any_case_of_bearer,
     batches_and_broken_json_are_refused_with_a_code,

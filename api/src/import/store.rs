@@ -47,7 +47,9 @@ where
 /// tables were empty and runs it ten times slower. SQLite plans without it.
 pub(crate) async fn refresh_statistics(db: &impl ConnectionTrait) -> anyhow::Result<()> {
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        db.execute_unprepared("ANALYZE").await.context("cannot refresh statistics")?;
+        db.execute_unprepared("ANALYZE")
+            .await
+            .context("cannot refresh statistics")?;
     }
     Ok(())
 }
