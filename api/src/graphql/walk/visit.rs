@@ -44,7 +44,8 @@ impl Visit {
         self.0.minutes
     }
 
-    /// Every observer's ratings for this visit.
+    /// Every observer's ratings for this visit, in a stable order that is
+    /// not the protocol's: sort by `indicator.code` to display them.
     #[graphql(complexity = "40 * child_complexity")]
     async fn ratings(&self, ctx: &Context<'_>) -> Result<Vec<Rating>> {
         Ok(many(&loaders(ctx).ratings_of_visit, self.0.id)
