@@ -229,6 +229,13 @@ impl TestApp {
         (status, response.json().await.expect("JSON body"))
     }
 
+    /// GETs `/graphql` with these query parameters and `Authorization`.
+    pub async fn get(&self, authorization: &str, params: &[(&str, &str)]) -> reqwest::Response {
+        let request = self.client().get(self.url("/graphql"));
+        let request = request.header("authorization", authorization).query(params);
+        request.send().await.expect("request")
+    }
+
     /// POSTs a GraphQL request that must be answered with 200; the body.
     pub async fn graphql(&self, token: &str, query: &str, variables: Value) -> Value {
         let (status, body) = self.post(token, query, variables).await;

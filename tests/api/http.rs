@@ -89,17 +89,15 @@ async fn get_reads_operation_name_and_variables_and_any_case_of_bearer(app: Test
     let token = app.leader("2516");
     let query = "query A { viewer { trustUid } } query B($u: Int!) { school(urn: $u) { name } }";
     let response = app
-        .client()
-        .get(app.url("/graphql"))
-        .header("authorization", format!("bearer {token}"))
-        .query(&[
-            ("query", query),
-            ("operationName", "B"),
-            ("variables", "{\"u\": 137106}"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .get(
+            &format!("bearer {token}"),
+            &[
+                ("query", query),
+                ("operationName", "B"),
+                ("variables", "{\"u\": 137106}"),
+            ],
+        )
+        .await;
     assert_eq!(response.status().as_u16(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(
