@@ -5,7 +5,8 @@ use entity::{ObserverRole, observer};
 use entity::{RatingOutcome, rating, walk_focus_area, walk_observer};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use uuid::Uuid;
 
@@ -111,6 +112,34 @@ fn check_entry(
     })
 }
 
+/// The id of the observer with `reference` on the walk, or of its lead.
+async fn observer_on_walk(
+    txn: &impl ConnectionTrait,
+    scope: &Scope,
+    walk_id: Uuid,
+    reference: Option<String>,
+) -> ApiResult<Uuid> {
+    let on_walk = walk_observer::Entity::find()
+        .filter(walk_observer::Column::TrustId.eq(scope.trust.as_str()))
+        .filter(walk_observer::Column::WalkId.eq(walk_id))
+        .all(txn)
+        .await?;
+    let found = match reference {
+        None => on_walk
+            .iter()
+            .find(|o| o.role == ObserverRole::Lead)
+            .map(|o| o.observer_id),
+        Some(reference) => observer::Entity::find()
+            .filter(observer::Column::TrustId.eq(scope.trust.as_str()))
+            .filter(observer::Column::Reference.eq(reference))
+            .one(txn)
+            .await?
+            .map(|o| o.id)
+            .filter(|id| on_walk.iter().any(|o| o.observer_id == *id)),
+    };
+    found.ok_or_else(|| ApiError::invalid("observerReference", "no such observer on this walk"))
+}
+
 /// Records (or replaces) one observer's ratings for a visit of an open
 /// walk: every entry is checked first, then all are written in one
 /// transaction. Returns that observer's ratings for the visit.
@@ -138,30 +167,7 @@ pub async fn record(
     }
     let walk = walks::claim_open(&txn, scope, walk.id).await?;
 
-    let on_walk = walk_observer::Entity::find()
-        .filter(walk_observer::Column::TrustId.eq(scope.trust.as_str()))
-        .filter(walk_observer::Column::WalkId.eq(walk.id))
-        .all(&txn)
-        .await?;
-    let observer_id = match &input.observer_reference {
-        None => on_walk
-            .iter()
-            .find(|o| o.role == ObserverRole::Lead)
-            .map(|o| o.observer_id),
-        Some(reference) => observer::Entity::find()
-            .filter(observer::Column::TrustId.eq(scope.trust.as_str()))
-            .filter(observer::Column::Reference.eq(reference.as_str()))
-            .one(&txn)
-            .await?
-            .map(|o| o.id)
-            .filter(|id| on_walk.iter().any(|o| o.observer_id == *id)),
-    };
-    let Some(observer_id) = observer_id else {
-        return Err(ApiError::invalid(
-            "observerReference",
-            "no such observer on this walk",
-        ));
-    };
+    let observer_id = observer_on_walk(&txn, scope, walk.id, input.observer_reference).await?;
 
     let rules = protocols::rules(&txn, scope, walk.protocol_id)
         .await?
