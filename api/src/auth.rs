@@ -106,6 +106,7 @@ pub struct AuthKeys {
 
 impl AuthKeys {
     pub fn hs256(secret: &[u8], issuer: &str, audience: &str) -> anyhow::Result<AuthKeys> {
+        anyhow::ensure!(secret.len() >= 32, "JWT_SECRET must be at least 32 bytes");
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);

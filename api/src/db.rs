@@ -8,24 +8,33 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::config::Config;
 
-/// The password in `scheme://user:password@host…`, if there is one. Read by
-/// hand so that a URL the `url` crate rejects is still masked.
-fn password_of(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let user_info = authority.rsplit_once('@')?.0;
-    user_info
-        .split_once(':')
-        .map(|(_, password)| password)
-        .filter(|p| !p.is_empty())
+/// Secrets in a database URL: the password of `scheme://user:password@…`
+/// and any `password=` parameter. Read by hand, so that a URL the `url`
+/// crate rejects is still masked.
+fn secrets_of(url: &str) -> Vec<&str> {
+    let mut secrets = Vec::new();
+    if let Some((_, rest)) = url.split_once("://")
+        && let Some((user_info, _)) = rest.rsplit_once('@')
+        && let Some((_, password)) = user_info.split_once(':')
+    {
+        secrets.push(password);
+    }
+    for pair in url.split(['?', '&']).skip(1) {
+        if let Some(password) = pair.strip_prefix("password=") {
+            secrets.push(password);
+        }
+    }
+    secrets.retain(|secret| !secret.is_empty());
+    secrets
 }
 
-/// `text` with the password of `url` masked wherever it appears.
+/// `text` with every secret of `url` masked.
 pub fn masked(text: &str, url: &str) -> String {
-    match password_of(url) {
-        Some(password) => text.replace(password, "***"),
-        None => text.to_owned(),
-    }
+    let mut secrets = secrets_of(url);
+    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+    secrets
+        .into_iter()
+        .fold(text.to_owned(), |text, secret| text.replace(secret, "***"))
 }
 
 /// Connects within the configured timeout and runs pending migrations.
@@ -63,4 +72,27 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         );
     }
     Ok(db)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::masked;
+
+    #[test]
+    fn passwords_are_masked_even_in_urls_that_do_not_parse() {
+        for (url, secret) in [
+            ("postgres://u:hunter2@127.0.0.1:5432/db", "hunter2"),
+            ("postgres://u:pw/Secr3t@127.0.0.1:99999/db", "pw/Secr3t"),
+            ("postgres://u:a?b#c@127.0.0.1/db", "a?b#c"),
+            (
+                "postgres://u@127.0.0.1/db?password=Secr3t&sslmode=disable",
+                "Secr3t",
+            ),
+        ] {
+            let text = format!("cannot parse '{url}'");
+            let shown = masked(&text, url);
+            assert!(!shown.contains(secret), "{shown}");
+            assert!(shown.contains("***"), "{shown}");
+        }
+    }
 }

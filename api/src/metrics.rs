@@ -74,6 +74,18 @@ impl Cell {
     }
 }
 
+/// Whether `date` starts a UK academic term (1 September, 1 January, 1 April).
+pub fn starts_term(date: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    date.day() == 1 && matches!(date.month(), 9 | 1 | 4)
+}
+
+/// Whether `date` ends a UK academic term (31 December, 31 March, 31 August).
+pub fn ends_term(date: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    date.day() == 31 && matches!(date.month(), 12 | 3 | 8)
+}
+
 /// Sums counts.
 pub fn total<'a>(counts: impl IntoIterator<Item = &'a Counts>) -> Counts {
     counts

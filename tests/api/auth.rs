@@ -88,6 +88,15 @@ async fn requests_without_a_valid_token_are_unauthenticated(app: TestApp) {
     assert_eq!(response.headers()["www-authenticate"], "Bearer");
 }
 
+#[test]
+fn a_short_secret_is_refused() {
+    let err = api::auth::AuthKeys::hs256(b"abc", "learning-walks", "learning-walks-api");
+    assert_eq!(
+        err.err().map(|e| e.to_string()).as_deref(),
+        Some("JWT_SECRET must be at least 32 bytes")
+    );
+}
+
 async fn the_viewer_is_who_the_token_says(app: TestApp) {
     app.import_schools().await;
     let token = app.token(

@@ -187,6 +187,14 @@ async fn a_school_scoped_caller_sees_its_school_and_an_anonymous_trust(app: Test
         (&json!(3.0), &json!(false))
     );
     assert_eq!(data["variation"]["schools"], json!([]));
+
+    // Day ranges would let two overlapping answers be subtracted.
+    let days = json!({ "protocol": protocol, "from": "2025-10-01", "to": "2026-08-31" });
+    let body = app.graphql(&token, VARIATION, days).await;
+    assert_eq!(
+        body["errors"][0]["extensions"],
+        json!({ "code": "BAD_USER_INPUT", "field": "from" })
+    );
 }
 
 on_both_stores!(

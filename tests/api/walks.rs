@@ -249,6 +249,17 @@ async fn walks_page_newest_first_with_a_total_and_filters(app: TestApp) {
     );
     assert_eq!(next["walks"]["pageInfo"]["hasNextPage"], false);
 
+    use base64::Engine;
+    let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(format!("-4714-01-01|{}", uuid::Uuid::new_v4()));
+    let body = app
+        .graphql(&token, query, json!({ "first": 2, "after": forged }))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"],
+        json!({ "code": "BAD_USER_INPUT", "field": "after" })
+    );
+
     let filter = json!({ "schoolUrn": 137106, "from": "2025-11-15" });
     let filtered = app.data(&token, query, json!({ "filter": filter })).await;
     assert_eq!(filtered["walks"]["totalCount"], 1);
@@ -302,10 +313,12 @@ async fn a_page_of_walks_runs_the_same_statements_for_one_walk_or_many(app: Test
     let ratings = &data["walks"]["nodes"][0]["visits"][0]["ratings"];
     assert_eq!(ratings.as_array().unwrap().len(), 6);
     // Page and total, then one batch per edge: school, protocol, focus
-    // areas, indicators, walk observers, visits, ratings, indicator, and
-    // observers — those of walks and of ratings may batch apart: 12 at most.
+    // areas, indicators, walk observers, observer, visits, ratings, indicator:
+    // 11. A batch whose keys straddle the loader's 1 ms window on a busy
+    // machine splits in two, so allow a few; loading per row would take
+    // over 60 statements for four walks (4 walks, 8 visits, 48 ratings).
     assert!(
-        one <= 12 && four <= 12,
+        one <= 15 && four <= 15,
         "statements: {one} for one walk, {four} for four"
     );
 }

@@ -167,7 +167,10 @@ pub async fn record(
     }
     let walk = walks::claim_open(&txn, scope, walk.id).await?;
 
-    let observer_id = observer_on_walk(&txn, scope, walk.id, input.observer_reference).await?;
+    let reference = (input.observer_reference.as_deref())
+        .map(|reference| text::required("observerReference", reference, 100, false))
+        .transpose()?;
+    let observer_id = observer_on_walk(&txn, scope, walk.id, reference).await?;
 
     let rules = protocols::rules(&txn, scope, walk.protocol_id)
         .await?

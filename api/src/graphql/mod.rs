@@ -4,7 +4,7 @@
 mod extension;
 pub mod ids;
 mod protocol;
-mod scalars;
+pub(crate) mod scalars;
 mod school;
 mod variation;
 mod viewer;

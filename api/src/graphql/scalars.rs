@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
 
 /// Exactly `YYYY-MM-DD`, a real day, in [`YEARS`].
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let shaped = text.len() == 10
         && text.bytes().enumerate().all(|(i, b)| match i {
             4 | 7 => b == b'-',

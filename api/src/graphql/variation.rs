@@ -7,6 +7,7 @@ use super::protocol::Protocol;
 use super::school::School;
 use super::{Date, caller, db, ids, loaders, one};
 use crate::data::{protocols, trusts, variation};
+use crate::error::ApiError;
 use crate::metrics::{self, Cell};
 
 /// Figures for one cell: trust-wide or one school.
@@ -107,6 +108,27 @@ impl Variation {
     }
 }
 
+/// A school-scoped caller could subtract the trust figures of two
+/// overlapping day ranges to single out another school's walk, so their
+/// periods are whole terms.
+// TODO: the trust cells of adjacent terms and their academic year can still
+// be differenced; complementary suppression belongs to the analytics issue.
+fn whole_terms(from: Option<Date>, to: Option<Date>) -> Result<(), ApiError> {
+    if from.is_some_and(|d| !metrics::starts_term(d.0)) {
+        return Err(ApiError::invalid(
+            "from",
+            "school-scoped callers start on 1 Sep, 1 Jan or 1 Apr",
+        ));
+    }
+    if to.is_some_and(|d| !metrics::ends_term(d.0)) {
+        return Err(ApiError::invalid(
+            "to",
+            "school-scoped callers end on 31 Dec, 31 Mar or 31 Aug",
+        ));
+    }
+    Ok(())
+}
+
 #[derive(Default)]
 pub struct VariationQuery;
 
@@ -114,6 +136,9 @@ pub struct VariationQuery;
 impl VariationQuery {
     /// Lead ratings of submitted walks on one protocol version, trust-wide
     /// and per school. Null when the protocol is unknown to the caller.
+    /// Callers limited to some schools ask for whole terms: `from` on 1 Sep,
+    /// 1 Jan or 1 Apr and `to` on 31 Dec, 31 Mar or 31 Aug.
+    #[graphql(complexity = "5000 + child_complexity")]
     async fn variation(
         &self,
         ctx: &Context<'_>,
@@ -123,6 +148,9 @@ impl VariationQuery {
     ) -> Result<Option<Variation>> {
         let scope = &caller(ctx)?.scope;
         let db = db(ctx);
+        if scope.schools.is_some() {
+            whole_terms(from, to)?;
+        }
         let Some(id) = ids::decode_uuid(ids::PROTOCOL, &protocol_id) else {
             return Ok(None);
         };

@@ -79,7 +79,14 @@ pub async fn create(
 ) -> ApiResult<walk::Model> {
     let scope = &caller.scope;
     let purpose = text::required("purpose", &input.purpose, 2000, true)?;
-    check_observers(&input.observers)?;
+    let observers: Vec<NewObserver> = (input.observers.iter())
+        .map(|o| NewObserver {
+            reference: o.reference.trim().to_owned(),
+            display_name: o.display_name.trim().to_owned(),
+            role: o.role,
+        })
+        .collect();
+    check_observers(&observers)?;
     text::at_most(
         "focusAreaKeys",
         input.focus_area_keys.as_deref().unwrap_or_default(),
@@ -146,9 +153,8 @@ pub async fn create(
             .await?;
     }
 
-    let observer_ids = upsert_observers(&txn, scope, &input.observers).await?;
-    let rows = input
-        .observers
+    let observer_ids = upsert_observers(&txn, scope, &observers).await?;
+    let rows = observers
         .iter()
         .zip(observer_ids)
         .map(|(o, id)| walk_observer::ActiveModel {

@@ -70,19 +70,9 @@ pub async fn submit(db: &DatabaseConnection, scope: &Scope, id: Uuid) -> ApiResu
     let Some(before) = by_id(&txn, scope, id).await? else {
         return Err(ApiError::NotFound("No walk with this id".into()));
     };
-    let now = Utc::now();
-    let submitted = walk::Entity::update_many()
-        .col_expr(Column::Status, Expr::value(WalkStatus::Submitted))
-        .col_expr(Column::UpdatedAt, Expr::value(now))
-        .col_expr(Column::SubmittedAt, Expr::value(Some(now)))
-        .filter(in_scope(scope))
-        .filter(Column::Id.eq(id))
-        .filter(Column::Status.is_in(OPEN))
-        .exec(&txn)
-        .await?;
-    if submitted.rows_affected == 0 {
-        return Err(not_claimed(&txn, scope, id).await);
-    }
+    // Hold the walk first, so the time stamped below follows every visit and
+    // rating that committed before this submit.
+    claim_open(&txn, scope, id).await?;
 
     let visits = visit::Entity::find()
         .filter(visit::Column::TrustId.eq(scope.trust.as_str()))
@@ -96,6 +86,16 @@ pub async fn submit(db: &DatabaseConnection, scope: &Scope, id: Uuid) -> ApiResu
             format!("the walk is {status} with no visits; add a visit before submitting"),
         ));
     }
+
+    let now = Utc::now();
+    walk::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(WalkStatus::Submitted))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .col_expr(Column::SubmittedAt, Expr::value(Some(now)))
+        .filter(in_scope(scope))
+        .filter(Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
     let walk = by_id(&txn, scope, id).await?;
     txn.commit().await?;
     walk.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("submitted walk vanished")))

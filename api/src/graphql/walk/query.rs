@@ -4,12 +4,12 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::NaiveDate;
 use entity::walk as walk_row;
 
 use super::{Walk, WalkStatus};
 use crate::data::walks::{self, WalkCursor, WalkFilter};
 use crate::error::ApiError;
+use crate::graphql::scalars::parse_date;
 use crate::graphql::{Date, caller, db, ids, limits};
 
 /// Narrows the walk list.
@@ -41,7 +41,7 @@ fn decode_cursor(cursor: &str) -> Option<WalkCursor> {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
     let (date, id) = text.split_once('|')?;
     Some(WalkCursor {
-        date: NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
+        date: parse_date(date).ok()?,
         id: id.parse().ok()?,
     })
 }
