@@ -12,6 +12,7 @@ mod http;
 mod import;
 mod schema;
 mod startup;
+mod statements;
 mod tenancy;
 mod variation;
 mod walks;

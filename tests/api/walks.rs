@@ -269,62 +269,7 @@ async fn walks_page_newest_first_with_a_total_and_filters(app: TestApp) {
     );
 }
 
-/// Statements one request runs, as the app's database counts them.
-async fn statements_for(app: &TestApp, token: &str, query: &str) -> (usize, Value) {
-    let before = app.statements();
-    let data = app.data(token, query, json!({})).await;
-    (app.statements() - before, data)
-}
-
-async fn a_page_of_walks_runs_the_same_statements_for_one_walk_or_many(app: TestApp) {
-    app.import_schools().await;
-    let protocol = app.import_core_protocol("2516").await;
-    let token = app.leader("2516");
-    let query = "{ walks(first: 100) { totalCount nodes { id school { name }
-        protocol { key focusAreas { key indicators { code } } }
-        observers { role observer { displayName } }
-        visits { subject ratings { level indicator { code } observer { reference } } } } } }";
-    let record = |urn: i32, date: &'static str| {
-        let (app, token, protocol) = (app.clone(), token.clone(), protocol.clone());
-        async move {
-            let walk = create_walk(&app, &token, walk_input(urn, &protocol, date)).await;
-            for subject in ["English", "Science"] {
-                let visit = add_visit(&app, &token, &walk, subject, 8).await;
-                let levels = [("RL1", Some(3)), ("RL2", Some(2)), ("SR1", None)];
-                rate(&app, &token, &walk, &visit, None, &levels).await;
-                rate(&app, &token, &walk, &visit, Some("obs-co"), &levels).await;
-            }
-        }
-    };
-
-    record(137106, "2025-10-01").await;
-    let (one, data) = statements_for(&app, &token, query).await;
-    assert_eq!(data["walks"]["totalCount"], 1);
-
-    for (urn, date) in [
-        (138655, "2025-10-02"),
-        (138791, "2025-10-03"),
-        (140216, "2025-10-04"),
-    ] {
-        record(urn, date).await;
-    }
-    let (four, data) = statements_for(&app, &token, query).await;
-    assert_eq!(data["walks"]["nodes"].as_array().unwrap().len(), 4);
-    let ratings = &data["walks"]["nodes"][0]["visits"][0]["ratings"];
-    assert_eq!(ratings.as_array().unwrap().len(), 6);
-    // Page and total, then one batch per edge: school, protocol, focus
-    // areas, indicators, walk observers, observer, visits, ratings, indicator:
-    // 11. A batch whose keys straddle the loader's 1 ms window on a busy
-    // machine splits in two, so allow a few; loading per row would take
-    // over 60 statements for four walks (4 walks, 8 visits, 48 ratings).
-    assert!(
-        one <= 15 && four <= 15,
-        "statements: {one} for one walk, {four} for four"
-    );
-}
-
 on_both_stores!(
-    a_page_of_walks_runs_the_same_statements_for_one_walk_or_many,
     a_trust_leader_records_a_walk_and_reads_it_back_exactly,
     walks_page_newest_first_with_a_total_and_filters,
 );
