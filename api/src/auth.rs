@@ -60,14 +60,6 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// A trust-wide scope.
-    pub fn trust(uid: &str) -> Scope {
-        Scope {
-            trust: uid.to_owned(),
-            schools: None,
-        }
-    }
-
     pub fn sees_school(&self, urn: i32) -> bool {
         self.schools.as_ref().is_none_or(|urns| urns.contains(&urn))
     }

@@ -102,7 +102,7 @@ pub async fn submit(db: &DatabaseConnection, scope: &Scope, id: Uuid) -> ApiResu
 }
 
 /// The status as the API spells it.
-pub fn status_name(status: WalkStatus) -> &'static str {
+fn status_name(status: WalkStatus) -> &'static str {
     match status {
         WalkStatus::Planned => "PLANNED",
         WalkStatus::InProgress => "IN_PROGRESS",

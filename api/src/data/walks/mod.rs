@@ -17,7 +17,7 @@ use crate::auth::Scope;
 use crate::error::ApiResult;
 
 pub use create::{NewObserver, NewWalk, create, upsert_observers};
-pub use lifecycle::{claim_open, status_name, submit};
+pub use lifecycle::{claim_open, submit};
 
 /// Optional filters on the walk list.
 #[derive(Debug, Default)]
