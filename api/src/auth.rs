@@ -74,6 +74,17 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Fails unless the caller leads the whole trust.
+    pub fn require_trust_leader(&self) -> Result<(), ApiError> {
+        if self.roles.contains(&Role::TrustLeader) && self.scope.schools.is_none() {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
+                "only a trust-wide trust leader may do this".into(),
+            ))
+        }
+    }
+
     /// Fails unless one of the caller's roles may change data.
     pub fn require_write(&self) -> Result<(), ApiError> {
         if self.roles.iter().any(|role| role.may_write()) {

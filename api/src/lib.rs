@@ -13,5 +13,6 @@ pub mod graphql;
 pub mod http;
 pub mod import;
 pub mod metrics;
+pub mod neutral;
 pub mod startup;
 pub mod telemetry;

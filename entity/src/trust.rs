@@ -13,6 +13,12 @@ pub struct Model {
     /// Aggregates over fewer visits than this are suppressed.
     pub min_cell_size: i32,
     pub created_at: DateTimeUtc,
+    /// Reject, rather than warn about, evidence with judgemental wording or
+    /// personal names.
+    pub strict_neutral_language: bool,
+    /// The trust's judgemental terms, one per line; `None` uses the default
+    /// list.
+    pub judgemental_terms: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

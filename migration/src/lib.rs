@@ -9,6 +9,7 @@ mod m20261204_000001_create_trusts_and_schools;
 mod m20261204_000002_create_protocols;
 mod m20261204_000003_create_walks;
 mod m20261204_000004_create_visits_and_ratings;
+mod m20261204_000005_add_trust_recording_settings;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000002_create_protocols::Migration),
             Box::new(m20261204_000003_create_walks::Migration),
             Box::new(m20261204_000004_create_visits_and_ratings::Migration),
+            Box::new(m20261204_000005_add_trust_recording_settings::Migration),
         ]
     }
 }

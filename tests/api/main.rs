@@ -8,6 +8,7 @@ mod helpers;
 mod auth;
 mod bad_input;
 mod concurrency;
+mod evidence;
 mod http;
 mod import;
 mod schema;

@@ -11,6 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::Scope;
+use crate::data::evidence::{self, EvidenceWarning};
 use crate::data::protocols::ProtocolRules;
 use crate::data::{begin_write, protocols, text, visits, walks};
 use crate::error::{ApiError, ApiResult};
@@ -34,6 +35,14 @@ pub struct NewRatings {
     /// The observer's reference; the walk's lead when absent.
     pub observer_reference: Option<String>,
     pub entries: Vec<RatingEntry>,
+}
+
+/// What recording wrote, and what the caller should look at again.
+pub struct Recorded {
+    pub visit: entity::visit::Model,
+    /// The observer's ratings for the visit as stored.
+    pub ratings: Vec<rating::Model>,
+    pub warnings: Vec<EvidenceWarning>,
 }
 
 /// The checked form of one entry.
@@ -147,7 +156,7 @@ pub async fn record(
     db: &DatabaseConnection,
     scope: &Scope,
     input: NewRatings,
-) -> ApiResult<(entity::visit::Model, Vec<rating::Model>)> {
+) -> ApiResult<Recorded> {
     text::at_most("ratings", &input.entries, 200)?;
     if input.entries.is_empty() {
         return Err(ApiError::invalid(
@@ -195,6 +204,12 @@ pub async fn record(
         }
         checked.push(entry);
     }
+    let texts = checked
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((format!("ratings.{i}.evidence"), c.evidence.as_deref()?)))
+        .collect();
+    let warnings = evidence::review(&txn, scope, texts).await?;
 
     let now = Utc::now();
     let rows = checked.into_iter().map(|c| rating::ActiveModel {
@@ -233,5 +248,9 @@ pub async fn record(
         .all(&txn)
         .await?;
     txn.commit().await?;
-    Ok((visit, saved))
+    Ok(Recorded {
+        visit,
+        ratings: saved,
+        warnings,
+    })
 }

@@ -1,14 +1,73 @@
 //! The caller's trust.
 
 use entity::trust;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait,
+};
 
 use crate::auth::Scope;
-use crate::error::ApiResult;
+use crate::data::text;
+use crate::error::{ApiError, ApiResult};
 
 /// The trust of the scope, if it is known to this service.
-pub async fn of_scope(db: &DatabaseConnection, scope: &Scope) -> ApiResult<Option<trust::Model>> {
+pub async fn of_scope(db: &impl ConnectionTrait, scope: &Scope) -> ApiResult<Option<trust::Model>> {
     Ok(trust::Entity::find_by_id(scope.trust.clone())
         .one(db)
         .await?)
+}
+
+/// The trust's list of judgemental terms after a change.
+#[derive(Debug, Clone)]
+pub enum TermsChange {
+    /// Use the service's default list.
+    Default,
+    /// Use these terms instead.
+    Own(Vec<String>),
+}
+
+/// A change to how the trust records evidence; `None` keeps a setting.
+#[derive(Debug, Clone, Default)]
+pub struct RecordingSettings {
+    pub strict_neutral_language: Option<bool>,
+    pub judgemental_terms: Option<TermsChange>,
+}
+
+/// The terms as stored: trimmed, lower case, unique, one per line.
+fn stored_terms(terms: &[String]) -> ApiResult<String> {
+    text::at_most("judgementalTerms", terms, 500)?;
+    let mut kept: Vec<String> = Vec::new();
+    for (i, term) in terms.iter().enumerate() {
+        let term = text::required(&format!("judgementalTerms.{i}"), term, 60, false)?;
+        let term = term.to_lowercase();
+        if !kept.contains(&term) {
+            kept.push(term);
+        }
+    }
+    Ok(kept.join("\n"))
+}
+
+/// Changes the scope's trust's recording settings.
+pub async fn update_recording_settings(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    change: RecordingSettings,
+) -> ApiResult<trust::Model> {
+    let terms = match &change.judgemental_terms {
+        None => None,
+        Some(TermsChange::Default) => Some(None),
+        Some(TermsChange::Own(terms)) => Some(Some(stored_terms(terms)?)),
+    };
+    let Some(trust) = of_scope(db, scope).await? else {
+        return Err(ApiError::NotFound(
+            "No trust with this GIAS group UID".into(),
+        ));
+    };
+    let mut active: trust::ActiveModel = trust.into();
+    if let Some(strict) = change.strict_neutral_language {
+        active.strict_neutral_language = Set(strict);
+    }
+    if let Some(terms) = terms {
+        active.judgemental_terms = Set(terms);
+    }
+    Ok(active.update(db).await?)
 }

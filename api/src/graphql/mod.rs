@@ -1,11 +1,13 @@
 //! The GraphQL schema: one builder shared by the server, `api schema` and
 //! the tests, and the small helpers every resolver uses.
 
+mod evidence;
 mod extension;
 pub mod ids;
 mod protocol;
 pub(crate) mod scalars;
 mod school;
+mod trust_settings;
 mod variation;
 mod viewer;
 mod walk;
@@ -37,7 +39,10 @@ pub struct Query(
 
 /// Every mutation root field.
 #[derive(MergedObject, Default)]
-pub struct Mutation(walk_mutations::WalkMutation);
+pub struct Mutation(
+    walk_mutations::WalkMutation,
+    trust_settings::TrustSettingsMutation,
+);
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
 

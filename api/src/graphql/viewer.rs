@@ -6,6 +6,7 @@ use entity::trust;
 use super::{caller, db, ids};
 use crate::auth::{Caller, Role};
 use crate::data::trusts;
+use crate::neutral;
 
 /// The caller as their token describes them.
 pub struct Viewer(Caller);
@@ -70,6 +71,22 @@ impl Trust {
     /// Figures over fewer visits than this are suppressed.
     async fn min_cell_size(&self) -> i32 {
         self.0.min_cell_size
+    }
+
+    /// Whether evidence with judgemental wording or a personal name is
+    /// refused rather than stored with a warning.
+    async fn strict_neutral_language(&self) -> bool {
+        self.0.strict_neutral_language
+    }
+
+    /// Whether the trust uses the service's default judgemental terms.
+    async fn uses_default_judgemental_terms(&self) -> bool {
+        self.0.judgemental_terms.is_none()
+    }
+
+    /// The terms evidence is checked against, in lower case.
+    async fn judgemental_terms(&self) -> Vec<String> {
+        neutral::terms_of(self.0.judgemental_terms.as_deref())
     }
 }
 

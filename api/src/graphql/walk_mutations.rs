@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveTime;
 
+use super::evidence::EvidenceWarning;
 use super::walk::{ObserverRole, Rating, RatingOutcome, Visit, Walk};
 use super::{Date, db, ids, writer};
 use crate::data::ratings::{self, NewRatings, RatingEntry};
@@ -98,6 +99,10 @@ pub struct AddVisitPayload {
 pub struct RecordRatingsPayload {
     pub visit: Visit,
     pub ratings: Vec<Rating>,
+    /// Evidence that reads as a judgement or names a person. Stored as
+    /// sent unless the trust records strictly, when the whole request is
+    /// refused instead.
+    pub warnings: Vec<EvidenceWarning>,
 }
 
 fn walk_id(id: &ID) -> Result<uuid::Uuid, ApiError> {
@@ -179,10 +184,15 @@ impl WalkMutation {
             observer_reference: input.observer_reference,
             entries: entries.collect(),
         };
-        let (visit, saved) = ratings::record(db(ctx), &caller.scope, new).await?;
+        let recorded = ratings::record(db(ctx), &caller.scope, new).await?;
         Ok(RecordRatingsPayload {
-            visit: Visit(visit),
-            ratings: saved.into_iter().map(Rating).collect(),
+            visit: Visit(recorded.visit),
+            ratings: recorded.ratings.into_iter().map(Rating).collect(),
+            warnings: recorded
+                .warnings
+                .into_iter()
+                .map(EvidenceWarning::from)
+                .collect(),
         })
     }
 

@@ -124,6 +124,8 @@ pub(crate) fn parse(bytes: &[u8]) -> anyhow::Result<Parsed> {
                 name: trust_name,
                 companies_house_number: None,
                 min_cell_size: 5,
+                strict_neutral_language: false,
+                judgemental_terms: None,
                 created_at: now,
             });
         if trust.companies_house_number.is_none() {
