@@ -4,6 +4,7 @@
 //! Every tenant table carries `trust_id` (the trust's GIAS group UID) and
 //! every primary and unique key leads with it.
 
+pub mod audit_event;
 pub mod focus_area;
 pub mod indicator;
 pub mod observer;

@@ -1,10 +1,11 @@
 //! One observer's entry for one indicator in one visit.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
 use crate::RatingOutcome;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "ratings")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,8 +1,9 @@
 //! A multi-academy trust: the tenant.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "trusts")]
 pub struct Model {
     /// GIAS group UID, e.g. "2516".

@@ -1,8 +1,9 @@
 //! One classroom drop-in within a walk. Context only, never a teacher.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "visits")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,10 +1,11 @@
 //! One visit by a team to one school on one day, against one protocol.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
 use crate::WalkStatus;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "walks")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

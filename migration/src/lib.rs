@@ -10,6 +10,7 @@ mod m20261204_000002_create_protocols;
 mod m20261204_000003_create_walks;
 mod m20261204_000004_create_visits_and_ratings;
 mod m20261204_000005_add_trust_recording_settings;
+mod m20261204_000006_create_audit_events;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000003_create_walks::Migration),
             Box::new(m20261204_000004_create_visits_and_ratings::Migration),
             Box::new(m20261204_000005_add_trust_recording_settings::Migration),
+            Box::new(m20261204_000006_create_audit_events::Migration),
         ]
     }
 }

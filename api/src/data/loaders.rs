@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    focus_area, indicator, observer, protocol, rating, scale_level, school, visit, walk_focus_area,
-    walk_observer,
+    audit_event, focus_area, indicator, observer, protocol, rating, scale_level, school, visit,
+    walk_focus_area, walk_observer,
 };
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Value,
@@ -102,6 +102,7 @@ pub struct Loaders {
     pub focus_areas_of_walk: Many<walk_focus_area::Entity, Uuid>,
     pub visits_of_walk: Many<visit::Entity, Uuid>,
     pub ratings_of_visit: Many<rating::Entity, Uuid>,
+    pub audit_of_walk: Many<audit_event::Entity, Uuid>,
 }
 
 impl Loaders {
@@ -185,6 +186,12 @@ impl Loaders {
                 rating::Column::VisitId,
                 |row: &rating::Model| row.visit_id,
                 vec![rating::Column::IndicatorId, rating::Column::ObserverId],
+            )),
+            audit_of_walk: many(source.children(
+                audit_event::Column::TrustId,
+                audit_event::Column::WalkId,
+                |row: &audit_event::Model| row.walk_id.unwrap_or_default(),
+                vec![audit_event::Column::OccurredAt, audit_event::Column::Id],
             )),
         }
     }

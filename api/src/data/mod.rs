@@ -1,6 +1,7 @@
 //! The data layer. All SQL lives here, and every function takes the
 //! caller's [`Scope`](crate::auth::Scope) so no query can forget the tenant.
 
+pub mod audit;
 pub mod evidence;
 pub mod loaders;
 pub mod protocols;

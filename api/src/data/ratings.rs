@@ -10,7 +10,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::auth::Scope;
+use crate::auth::{Caller, Scope};
+use crate::data::audit::{self, Change};
 use crate::data::evidence::{self, EvidenceWarning};
 use crate::data::protocols::ProtocolRules;
 use crate::data::{begin_write, protocols, text, visits, walks};
@@ -121,6 +122,22 @@ fn check_entry(
     })
 }
 
+/// One observer's ratings for a visit.
+async fn observer_ratings(
+    txn: &impl ConnectionTrait,
+    scope: &Scope,
+    visit_id: Uuid,
+    observer_id: Uuid,
+) -> ApiResult<Vec<rating::Model>> {
+    Ok(rating::Entity::find()
+        .filter(rating::Column::TrustId.eq(scope.trust.as_str()))
+        .filter(rating::Column::VisitId.eq(visit_id))
+        .filter(rating::Column::ObserverId.eq(observer_id))
+        .order_by_asc(rating::Column::IndicatorId)
+        .all(txn)
+        .await?)
+}
+
 /// The id of the observer with `reference` on the walk, or of its lead.
 async fn observer_on_walk(
     txn: &impl ConnectionTrait,
@@ -154,9 +171,10 @@ async fn observer_on_walk(
 /// transaction. Returns that observer's ratings for the visit.
 pub async fn record(
     db: &DatabaseConnection,
-    scope: &Scope,
+    caller: &Caller,
     input: NewRatings,
 ) -> ApiResult<Recorded> {
+    let scope = &caller.scope;
     text::at_most("ratings", &input.entries, 200)?;
     if input.entries.is_empty() {
         return Err(ApiError::invalid(
@@ -211,6 +229,7 @@ pub async fn record(
         .collect();
     let warnings = evidence::review(&txn, scope, texts).await?;
 
+    let before = observer_ratings(&txn, scope, visit.id, observer_id).await?;
     let now = Utc::now();
     let rows = checked.into_iter().map(|c| rating::ActiveModel {
         trust_id: Set(scope.trust.clone()),
@@ -240,13 +259,14 @@ pub async fn record(
         .exec_without_returning(&txn)
         .await?;
 
-    let saved = rating::Entity::find()
-        .filter(rating::Column::TrustId.eq(scope.trust.as_str()))
-        .filter(rating::Column::VisitId.eq(visit.id))
-        .filter(rating::Column::ObserverId.eq(observer_id))
-        .order_by_asc(rating::Column::IndicatorId)
-        .all(&txn)
-        .await?;
+    let saved = observer_ratings(&txn, scope, visit.id, observer_id).await?;
+    let change = Change {
+        action: "ratings.recorded",
+        subject_type: "Visit",
+        subject_id: visit.id.to_string(),
+        walk_id: Some(walk.id),
+    };
+    audit::record(&txn, caller, change, Some(&before), Some(&saved)).await?;
     txn.commit().await?;
     Ok(Recorded {
         visit,

@@ -5,8 +5,9 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait,
 };
 
-use crate::auth::Scope;
-use crate::data::text;
+use crate::auth::{Caller, Scope};
+use crate::data::audit::{self, Change};
+use crate::data::{begin_write, text};
 use crate::error::{ApiError, ApiResult};
 
 /// The trust of the scope, if it is known to this service.
@@ -49,25 +50,36 @@ fn stored_terms(terms: &[String]) -> ApiResult<String> {
 /// Changes the scope's trust's recording settings.
 pub async fn update_recording_settings(
     db: &DatabaseConnection,
-    scope: &Scope,
+    caller: &Caller,
     change: RecordingSettings,
 ) -> ApiResult<trust::Model> {
+    let scope = &caller.scope;
     let terms = match &change.judgemental_terms {
         None => None,
         Some(TermsChange::Default) => Some(None),
         Some(TermsChange::Own(terms)) => Some(Some(stored_terms(terms)?)),
     };
-    let Some(trust) = of_scope(db, scope).await? else {
+    let txn = begin_write(db).await?;
+    let Some(before) = of_scope(&txn, scope).await? else {
         return Err(ApiError::NotFound(
             "No trust with this GIAS group UID".into(),
         ));
     };
-    let mut active: trust::ActiveModel = trust.into();
+    let mut active: trust::ActiveModel = before.clone().into();
     if let Some(strict) = change.strict_neutral_language {
         active.strict_neutral_language = Set(strict);
     }
     if let Some(terms) = terms {
         active.judgemental_terms = Set(terms);
     }
-    Ok(active.update(db).await?)
+    let after = active.update(&txn).await?;
+    let audited = Change {
+        action: "trust.recording_settings_changed",
+        subject_type: "Trust",
+        subject_id: after.uid.clone(),
+        walk_id: None,
+    };
+    audit::record(&txn, caller, audited, Some(&before), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
 }

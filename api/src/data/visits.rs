@@ -5,7 +5,8 @@ use entity::{visit, walk};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::auth::Scope;
+use crate::auth::{Caller, Scope};
+use crate::data::audit::{self, Change};
 use crate::data::{begin_write, text, walks};
 use crate::error::{ApiError, ApiResult};
 
@@ -76,9 +77,10 @@ fn checked_key_stage(input: &NewVisit) -> ApiResult<Option<String>> {
 /// Adds a visit to an open walk, which is then in progress. One transaction.
 pub async fn add(
     db: &DatabaseConnection,
-    scope: &Scope,
+    caller: &Caller,
     input: NewVisit,
 ) -> ApiResult<(visit::Model, walk::Model)> {
+    let scope = &caller.scope;
     let key_stage = checked_key_stage(&input)?;
     let txn = begin_write(db).await?;
     let walk = walks::claim_open(&txn, scope, input.walk_id).await?;
@@ -97,6 +99,13 @@ pub async fn add(
     visit::Entity::insert(visit::ActiveModel::from(visit.clone()))
         .exec_without_returning(&txn)
         .await?;
+    let change = Change {
+        action: "visit.added",
+        subject_type: "Visit",
+        subject_id: visit.id.to_string(),
+        walk_id: Some(walk.id),
+    };
+    audit::record(&txn, caller, change, None::<&visit::Model>, Some(&visit)).await?;
     txn.commit().await?;
     Ok((visit, walk))
 }

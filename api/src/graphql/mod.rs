@@ -1,6 +1,7 @@
 //! The GraphQL schema: one builder shared by the server, `api schema` and
 //! the tests, and the small helpers every resolver uses.
 
+mod audit;
 mod evidence;
 mod extension;
 pub mod ids;

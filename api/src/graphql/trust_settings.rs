@@ -53,7 +53,7 @@ impl TrustSettingsMutation {
             strict_neutral_language: input.strict_neutral_language,
             judgemental_terms,
         };
-        let trust = trusts::update_recording_settings(db(ctx), &caller.scope, change).await?;
+        let trust = trusts::update_recording_settings(db(ctx), caller, change).await?;
         Ok(UpdateRecordingSettingsPayload {
             trust: Trust(trust),
         })

@@ -155,7 +155,7 @@ impl WalkMutation {
             started_at,
             minutes: input.minutes,
         };
-        let (visit, walk) = visits::add(db(ctx), &caller.scope, new).await?;
+        let (visit, walk) = visits::add(db(ctx), caller, new).await?;
         Ok(AddVisitPayload {
             visit: Visit(visit),
             walk: Walk(walk),
@@ -184,7 +184,7 @@ impl WalkMutation {
             observer_reference: input.observer_reference,
             entries: entries.collect(),
         };
-        let recorded = ratings::record(db(ctx), &caller.scope, new).await?;
+        let recorded = ratings::record(db(ctx), caller, new).await?;
         Ok(RecordRatingsPayload {
             visit: Visit(recorded.visit),
             ratings: recorded.ratings.into_iter().map(Rating).collect(),
@@ -199,7 +199,7 @@ impl WalkMutation {
     /// Submits a walk with at least one visit; its ratings then lock.
     async fn submit_walk(&self, ctx: &Context<'_>, input: SubmitWalkInput) -> Result<WalkPayload> {
         let caller = writer(ctx)?;
-        let walk = walks::submit(db(ctx), &caller.scope, walk_id(&input.walk_id)?).await?;
+        let walk = walks::submit(db(ctx), caller, walk_id(&input.walk_id)?).await?;
         Ok(WalkPayload { walk: Walk(walk) })
     }
 }

@@ -9,6 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::{Caller, Scope};
+use crate::data::audit::{self, Change};
 use crate::data::{begin_write, protocols, schools, text};
 use crate::error::{ApiError, ApiResult};
 
@@ -167,8 +168,24 @@ pub async fn create(
         .exec_without_returning(&txn)
         .await?;
 
+    let change = Change {
+        action: "walk.created",
+        subject_type: "Walk",
+        subject_id: walk.id.to_string(),
+        walk_id: Some(walk.id),
+    };
+    let after = serde_json::json!({ "walk": walk, "observers": observers_json(&observers) });
+    audit::record(&txn, caller, change, None::<&walk::Model>, Some(&after)).await?;
     txn.commit().await?;
     Ok(walk)
+}
+
+/// The team as the audit trail records it.
+fn observers_json(observers: &[NewObserver]) -> serde_json::Value {
+    let team = observers.iter().map(|o| {
+        serde_json::json!({ "reference": o.reference, "display_name": o.display_name, "role": o.role })
+    });
+    serde_json::Value::Array(team.collect())
 }
 
 /// Finds or creates each observer by reference and returns their ids in

@@ -16,7 +16,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{by_id, in_scope};
-use crate::auth::Scope;
+use crate::auth::{Caller, Scope};
+use crate::data::audit::{self, Change};
 use crate::data::begin_write;
 use crate::error::{ApiError, ApiResult};
 
@@ -65,7 +66,8 @@ pub async fn claim_open(
 }
 
 /// Submits a walk that has at least one visit; its ratings lock.
-pub async fn submit(db: &DatabaseConnection, scope: &Scope, id: Uuid) -> ApiResult<walk::Model> {
+pub async fn submit(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> ApiResult<walk::Model> {
+    let scope = &caller.scope;
     let txn = begin_write(db).await?;
     let Some(before) = by_id(&txn, scope, id).await? else {
         return Err(ApiError::NotFound("No walk with this id".into()));
@@ -97,8 +99,17 @@ pub async fn submit(db: &DatabaseConnection, scope: &Scope, id: Uuid) -> ApiResu
         .exec(&txn)
         .await?;
     let walk = by_id(&txn, scope, id).await?;
+    let walk =
+        walk.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("submitted walk vanished")))?;
+    let change = Change {
+        action: "walk.submitted",
+        subject_type: "Walk",
+        subject_id: id.to_string(),
+        walk_id: Some(id),
+    };
+    audit::record(&txn, caller, change, Some(&before), Some(&walk)).await?;
     txn.commit().await?;
-    walk.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("submitted walk vanished")))
+    Ok(walk)
 }
 
 /// The status as the API spells it.

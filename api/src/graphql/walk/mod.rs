@@ -8,9 +8,10 @@ use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{observer, walk, walk_observer};
 
+use super::audit::AuditEvent;
 use super::protocol::{FocusArea, Protocol};
 use super::school::School;
-use super::{Date, ids, load_failed, loaders, many, one};
+use super::{Date, caller, ids, load_failed, loaders, many, one};
 
 pub use query::WalkQuery;
 pub use visit::{Rating, Visit};
@@ -122,6 +123,14 @@ impl Walk {
         let mut rows = many(&loaders(ctx).visits_of_walk, self.0.id).await?;
         rows.sort_by_key(|v| (v.started_at.is_none(), v.started_at, v.created_at, v.id));
         Ok(rows.into_iter().map(Visit).collect())
+    }
+
+    /// Every change to the walk, its visits and its ratings, oldest first.
+    /// Trust-wide trust leaders only.
+    async fn audit_trail(&self, ctx: &Context<'_>) -> Result<Vec<AuditEvent>> {
+        caller(ctx)?.require_trust_leader()?;
+        let events = many(&loaders(ctx).audit_of_walk, self.0.id).await?;
+        Ok(events.into_iter().map(AuditEvent).collect())
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
