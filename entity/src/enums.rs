@@ -42,6 +42,12 @@ pub enum WalkStatus {
     InProgress,
     #[sea_orm(string_value = "submitted")]
     Submitted,
+    #[sea_orm(string_value = "debriefed")]
+    Debriefed,
+    #[sea_orm(string_value = "closed")]
+    Closed,
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
 }
 
 /// A person's part on one walk.
@@ -71,4 +77,43 @@ pub enum RatingOutcome {
     /// Could not be seen in this lesson.
     #[sea_orm(string_value = "not_applicable")]
     NotApplicable,
+}
+
+/// Where an agreed next step is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    #[sea_orm(string_value = "open")]
+    Open,
+    #[sea_orm(string_value = "in_progress")]
+    InProgress,
+    #[sea_orm(string_value = "done")]
+    Done,
+    #[sea_orm(string_value = "dropped")]
+    Dropped,
+}
+
+/// A role in a school or trust: who takes part in a debrief or owns an
+/// action. Never a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "snake_case")]
+pub enum SchoolRole {
+    #[sea_orm(string_value = "head")]
+    Head,
+    #[sea_orm(string_value = "senior_leader")]
+    SeniorLeader,
+    #[sea_orm(string_value = "curriculum_lead")]
+    CurriculumLead,
+    #[sea_orm(string_value = "subject_lead")]
+    SubjectLead,
+    #[sea_orm(string_value = "senco")]
+    Senco,
+    #[sea_orm(string_value = "school_improvement_partner")]
+    SchoolImprovementPartner,
+    #[sea_orm(string_value = "trust_leader")]
+    TrustLeader,
+    #[sea_orm(string_value = "observer")]
+    Observer,
 }

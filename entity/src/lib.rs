@@ -4,7 +4,9 @@
 //! Every tenant table carries `trust_id` (the trust's GIAS group UID) and
 //! every primary and unique key leads with it.
 
+pub mod action;
 pub mod audit_event;
+pub mod debrief;
 pub mod focus_area;
 pub mod indicator;
 pub mod observer;
@@ -20,4 +22,6 @@ pub mod walk_observer;
 
 mod enums;
 
-pub use enums::{Lens, ObserverRole, ProtocolStatus, RatingOutcome, WalkStatus};
+pub use enums::{
+    ActionStatus, Lens, ObserverRole, ProtocolStatus, RatingOutcome, SchoolRole, WalkStatus,
+};

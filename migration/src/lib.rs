@@ -11,6 +11,7 @@ mod m20261204_000003_create_walks;
 mod m20261204_000004_create_visits_and_ratings;
 mod m20261204_000005_add_trust_recording_settings;
 mod m20261204_000006_create_audit_events;
+mod m20261204_000007_create_debriefs_and_actions;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000004_create_visits_and_ratings::Migration),
             Box::new(m20261204_000005_add_trust_recording_settings::Migration),
             Box::new(m20261204_000006_create_audit_events::Migration),
+            Box::new(m20261204_000007_create_debriefs_and_actions::Migration),
         ]
     }
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    audit_event, focus_area, indicator, observer, protocol, rating, scale_level, school, visit,
-    walk_focus_area, walk_observer,
+    action, audit_event, debrief, focus_area, indicator, observer, protocol, rating, scale_level,
+    school, visit, walk_focus_area, walk_observer,
 };
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Value,
@@ -103,6 +103,8 @@ pub struct Loaders {
     pub visits_of_walk: Many<visit::Entity, Uuid>,
     pub ratings_of_visit: Many<rating::Entity, Uuid>,
     pub audit_of_walk: Many<audit_event::Entity, Uuid>,
+    pub debrief_of_walk: Single<debrief::Entity, Uuid>,
+    pub actions_of_walk: Many<action::Entity, Uuid>,
 }
 
 impl Loaders {
@@ -192,6 +194,18 @@ impl Loaders {
                 audit_event::Column::WalkId,
                 |row: &audit_event::Model| row.walk_id.unwrap_or_default(),
                 vec![audit_event::Column::OccurredAt, audit_event::Column::Id],
+            )),
+            debrief_of_walk: one(source.children(
+                debrief::Column::TrustId,
+                debrief::Column::WalkId,
+                |row: &debrief::Model| row.walk_id,
+                vec![],
+            )),
+            actions_of_walk: many(source.children(
+                action::Column::TrustId,
+                action::Column::WalkId,
+                |row: &action::Model| row.walk_id,
+                vec![action::Column::DueOn, action::Column::Id],
             )),
         }
     }

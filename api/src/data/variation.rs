@@ -8,7 +8,7 @@ use crate::auth::Scope;
 use crate::error::ApiResult;
 use crate::metrics::Counts;
 
-/// Lead ratings of submitted walks on `protocol`, optionally within dates,
+/// Lead ratings of submitted (or since debriefed or closed) walks on `protocol`, optionally within dates,
 /// counted per school of the scope's trust. Every school of the trust is
 /// returned, whatever the scope's school list: trust-wide figures need
 /// them, and the caller decides which schools it may name.
@@ -50,7 +50,7 @@ pub async fn counts_by_school(
          JOIN walk_observers wo ON wo.trust_id = w.trust_id AND wo.walk_id = w.id \
            AND wo.observer_id = r.observer_id \
          WHERE r.trust_id = {trust} AND w.protocol_id = {protocol} \
-           AND w.status = 'submitted' AND wo.role = 'lead'{dates} \
+           AND w.status IN ('submitted', 'debriefed', 'closed') AND wo.role = 'lead'{dates} \
          GROUP BY w.school_urn ORDER BY w.school_urn",
         threshold = placeholder(backend, 1),
         trust = placeholder(backend, 2),

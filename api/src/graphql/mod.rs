@@ -2,6 +2,7 @@
 //! the tests, and the small helpers every resolver uses.
 
 mod audit;
+mod debrief;
 mod evidence;
 mod extension;
 pub mod ids;
@@ -36,6 +37,7 @@ pub struct Query(
     protocol::ProtocolQuery,
     walk::WalkQuery,
     variation::VariationQuery,
+    debrief::DebriefQuery,
 );
 
 /// Every mutation root field.
@@ -43,6 +45,7 @@ pub struct Query(
 pub struct Mutation(
     walk_mutations::WalkMutation,
     trust_settings::TrustSettingsMutation,
+    debrief::DebriefMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::{by_id, in_scope};
 use crate::auth::{Caller, Scope};
 use crate::data::audit::{self, Change};
-use crate::data::begin_write;
+use crate::data::{begin_write, text};
 use crate::error::{ApiError, ApiResult};
 
 const OPEN: [WalkStatus; 2] = [WalkStatus::Planned, WalkStatus::InProgress];
@@ -112,11 +112,98 @@ pub async fn submit(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> ApiRe
     Ok(walk)
 }
 
+/// Moves a walk the scope can see from one of `from` to `to` with one
+/// conditional UPDATE, inside the caller's transaction; the walk before and
+/// after. Fails naming the current state when the move is not allowed.
+pub async fn transition(
+    txn: &impl ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+    from: &[WalkStatus],
+    to: WalkStatus,
+) -> ApiResult<(walk::Model, walk::Model)> {
+    let Some(before) = by_id(txn, scope, id).await? else {
+        return Err(ApiError::NotFound("No walk with this id".into()));
+    };
+    let moved = walk::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(to))
+        .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(in_scope(scope))
+        .filter(Column::Id.eq(id))
+        .filter(Column::Status.is_in(from.iter().copied()))
+        .exec(txn)
+        .await?;
+    let after = by_id(txn, scope, id).await?;
+    match after {
+        Some(after) if moved.rows_affected == 1 => Ok((before, after)),
+        Some(now) => {
+            let allowed: Vec<&str> = from.iter().map(|s| status_name(*s)).collect();
+            Err(ApiError::invalid(
+                "walkId",
+                format!(
+                    "the walk is {}; only a {} walk can become {}",
+                    status_name(now.status),
+                    allowed.join(" or "),
+                    status_name(to)
+                ),
+            ))
+        }
+        None => Err(ApiError::NotFound("No walk with this id".into())),
+    }
+}
+
+/// Closes a debriefed walk; its actions live on.
+pub async fn close(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> ApiResult<walk::Model> {
+    let txn = begin_write(db).await?;
+    let (before, after) = transition(
+        &txn,
+        &caller.scope,
+        id,
+        &[WalkStatus::Debriefed],
+        WalkStatus::Closed,
+    )
+    .await?;
+    let change = Change {
+        action: "walk.closed",
+        subject_type: "Walk",
+        subject_id: id.to_string(),
+        walk_id: Some(id),
+    };
+    audit::record(&txn, caller, change, Some(&before), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Calls off a walk that has not been submitted, giving the reason.
+pub async fn cancel(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    reason: &str,
+) -> ApiResult<walk::Model> {
+    let reason = text::required("reason", reason, 500, true)?;
+    let txn = begin_write(db).await?;
+    let (before, after) = transition(&txn, &caller.scope, id, &OPEN, WalkStatus::Cancelled).await?;
+    let change = Change {
+        action: "walk.cancelled",
+        subject_type: "Walk",
+        subject_id: id.to_string(),
+        walk_id: Some(id),
+    };
+    let audited = serde_json::json!({ "walk": after, "reason": reason });
+    audit::record(&txn, caller, change, Some(&before), Some(&audited)).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
 /// The status as the API spells it.
-fn status_name(status: WalkStatus) -> &'static str {
+pub(crate) fn status_name(status: WalkStatus) -> &'static str {
     match status {
         WalkStatus::Planned => "PLANNED",
         WalkStatus::InProgress => "IN_PROGRESS",
         WalkStatus::Submitted => "SUBMITTED",
+        WalkStatus::Debriefed => "DEBRIEFED",
+        WalkStatus::Closed => "CLOSED",
+        WalkStatus::Cancelled => "CANCELLED",
     }
 }

@@ -17,7 +17,7 @@ use crate::auth::Scope;
 use crate::error::ApiResult;
 
 pub use create::{NewObserver, NewWalk, create, upsert_observers};
-pub use lifecycle::{claim_open, submit};
+pub use lifecycle::{cancel, claim_open, close, submit, transition};
 
 /// Optional filters on the walk list.
 #[derive(Debug, Default)]

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use entity::{observer, walk, walk_observer};
 
 use super::audit::AuditEvent;
+use super::debrief::{Action, Debrief};
 use super::protocol::{FocusArea, Protocol};
 use super::school::School;
 use super::{Date, caller, ids, load_failed, loaders, many, one};
@@ -26,6 +27,12 @@ pub enum WalkStatus {
     InProgress,
     /// Finished; visits and ratings are locked.
     Submitted,
+    /// Talked through with the school; next steps agreed.
+    Debriefed,
+    /// Done with: its actions live on.
+    Closed,
+    /// Called off before it was submitted.
+    Cancelled,
 }
 
 /// A person's part on one walk.
@@ -123,6 +130,18 @@ impl Walk {
         let mut rows = many(&loaders(ctx).visits_of_walk, self.0.id).await?;
         rows.sort_by_key(|v| (v.started_at.is_none(), v.started_at, v.created_at, v.id));
         Ok(rows.into_iter().map(Visit).collect())
+    }
+
+    /// The conversation after the walk, once recorded.
+    async fn debrief(&self, ctx: &Context<'_>) -> Result<Option<Debrief>> {
+        let row = loaders(ctx).debrief_of_walk.load_one(self.0.id).await;
+        Ok(row.map_err(load_failed)?.map(Debrief))
+    }
+
+    /// Next steps agreed in the debrief, soonest due first.
+    async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>> {
+        let rows = many(&loaders(ctx).actions_of_walk, self.0.id).await?;
+        Ok(rows.into_iter().map(Action).collect())
     }
 
     /// Every change to the walk, its visits and its ratings, oldest first.
