@@ -13,6 +13,7 @@ mod debriefs;
 mod evidence;
 mod http;
 mod import;
+mod observers;
 mod schema;
 mod startup;
 mod statements;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod debriefs;
 pub mod evidence;
 pub mod loaders;
+pub mod observers;
 pub mod protocols;
 pub mod ratings;
 pub mod schools;

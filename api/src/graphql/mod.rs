@@ -36,6 +36,7 @@ pub struct Query(
     school::SchoolQuery,
     protocol::ProtocolQuery,
     walk::WalkQuery,
+    walk::ObserverQuery,
     variation::VariationQuery,
     debrief::DebriefQuery,
 );

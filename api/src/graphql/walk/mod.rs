@@ -1,12 +1,13 @@
 //! Walks and their teams. Visits and ratings are in `visit`, the walk
 //! queries in `query`.
 
+mod observer;
 mod query;
 mod visit;
 
 use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
-use entity::{observer, walk, walk_observer};
+use entity::{walk, walk_observer};
 
 use super::audit::AuditEvent;
 use super::debrief::{Action, Debrief};
@@ -14,6 +15,7 @@ use super::protocol::{FocusArea, Protocol};
 use super::school::School;
 use super::{Date, caller, ids, load_failed, loaders, many, one};
 
+pub use observer::{Observer, ObserverQuery};
 pub use query::WalkQuery;
 pub use visit::{Rating, Visit};
 
@@ -183,25 +185,5 @@ impl WalkObserver {
             )
             .await?,
         ))
-    }
-}
-
-/// A person of the trust who takes part in walks.
-pub struct Observer(pub(super) observer::Model);
-
-#[Object]
-impl Observer {
-    /// Opaque global id.
-    async fn id(&self) -> ID {
-        ids::encode(ids::OBSERVER, self.0.id)
-    }
-
-    /// The trust's own opaque id for the person.
-    async fn reference(&self) -> &str {
-        &self.0.reference
-    }
-
-    async fn display_name(&self) -> &str {
-        &self.0.display_name
     }
 }

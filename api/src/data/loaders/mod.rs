@@ -1,92 +1,17 @@
 //! DataLoaders for every parent → child edge, built per request with the
 //! caller's trust so a batch can never reach another tenant's rows.
 
-use std::collections::HashMap;
-use std::hash::Hash;
-use std::sync::Arc;
+mod generic;
 
-use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     action, audit_event, debrief, focus_area, indicator, observer, protocol, rating, scale_level,
-    school, visit, walk_focus_area, walk_observer,
+    school, visit, walk, walk_focus_area, walk_observer,
 };
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Value,
-};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::auth::Scope;
-
-/// Rows of entity `E` whose `key` column is in the batch, grouped by key.
-pub struct Children<E: EntityTrait, K> {
-    db: DatabaseConnection,
-    trust: String,
-    trust_col: E::Column,
-    key_col: E::Column,
-    key_of: fn(&E::Model) -> K,
-    order: Vec<E::Column>,
-}
-
-/// The one row of entity `E` whose `key` column matches each batch key.
-pub struct One<E: EntityTrait, K>(Children<E, K>);
-
-impl<E, K> Children<E, K>
-where
-    E: EntityTrait,
-    K: Into<Value> + Clone + Eq + Hash + Send + Sync + 'static,
-    E::Model: Sync,
-{
-    async fn rows(&self, keys: &[K]) -> Result<Vec<E::Model>, Arc<DbErr>> {
-        let mut query = E::find()
-            .filter(self.trust_col.eq(self.trust.as_str()))
-            .filter(self.key_col.is_in(keys.iter().cloned()));
-        for column in &self.order {
-            query = query.order_by_asc(*column);
-        }
-        query.all(&self.db).await.map_err(Arc::new)
-    }
-}
-
-impl<E, K> Loader<K> for Children<E, K>
-where
-    E: EntityTrait + Sync,
-    E::Column: Sync,
-    K: Into<Value> + Clone + Eq + Hash + Send + Sync + 'static,
-    E::Model: Sync,
-{
-    type Value = Vec<E::Model>;
-    type Error = Arc<DbErr>;
-
-    async fn load(&self, keys: &[K]) -> Result<HashMap<K, Self::Value>, Self::Error> {
-        let mut grouped: HashMap<K, Vec<E::Model>> = HashMap::new();
-        for row in self.rows(keys).await? {
-            grouped.entry((self.key_of)(&row)).or_default().push(row);
-        }
-        Ok(grouped)
-    }
-}
-
-impl<E, K> Loader<K> for One<E, K>
-where
-    E: EntityTrait + Sync,
-    E::Column: Sync,
-    K: Into<Value> + Clone + Eq + Hash + Send + Sync + 'static,
-    E::Model: Sync,
-{
-    type Value = E::Model;
-    type Error = Arc<DbErr>;
-
-    async fn load(&self, keys: &[K]) -> Result<HashMap<K, Self::Value>, Self::Error> {
-        let rows = self.0.rows(keys).await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| ((self.0.key_of)(&row), row))
-            .collect())
-    }
-}
-
-type Many<E, K> = DataLoader<Children<E, K>>;
-type Single<E, K> = DataLoader<One<E, K>>;
+use generic::{Many, Single, Source, many, one};
 
 /// Every loader of one request.
 pub struct Loaders {
@@ -105,6 +30,9 @@ pub struct Loaders {
     pub audit_of_walk: Many<audit_event::Entity, Uuid>,
     pub debrief_of_walk: Single<debrief::Entity, Uuid>,
     pub actions_of_walk: Many<action::Entity, Uuid>,
+    /// Walks the caller can see, by id (an observer's walks).
+    pub walk: Single<walk::Entity, Uuid>,
+    pub walks_of_observer: Many<walk_observer::Entity, Uuid>,
 }
 
 impl Loaders {
@@ -207,49 +135,20 @@ impl Loaders {
                 |row: &action::Model| row.walk_id,
                 vec![action::Column::DueOn, action::Column::Id],
             )),
+            walk: one(source
+                .children(
+                    walk::Column::TrustId,
+                    walk::Column::Id,
+                    |row: &walk::Model| row.id,
+                    vec![],
+                )
+                .narrowed(crate::data::walks::in_scope(scope))),
+            walks_of_observer: many(source.children(
+                walk_observer::Column::TrustId,
+                walk_observer::Column::ObserverId,
+                |row: &walk_observer::Model| row.observer_id,
+                vec![walk_observer::Column::WalkId],
+            )),
         }
     }
-}
-
-/// Where a request's loaders read from: one connection pool, one trust.
-struct Source<'a> {
-    db: &'a DatabaseConnection,
-    trust: &'a str,
-}
-
-impl Source<'_> {
-    fn children<E: EntityTrait, K>(
-        &self,
-        trust_col: E::Column,
-        key_col: E::Column,
-        key_of: fn(&E::Model) -> K,
-        order: Vec<E::Column>,
-    ) -> Children<E, K> {
-        Children {
-            db: self.db.clone(),
-            trust: self.trust.to_owned(),
-            trust_col,
-            key_col,
-            key_of,
-            order,
-        }
-    }
-}
-
-fn many<E, K>(loader: Children<E, K>) -> Many<E, K>
-where
-    E: EntityTrait,
-    Children<E, K>: Loader<K>,
-    K: Send + Sync + Hash + Eq + Clone + 'static,
-{
-    DataLoader::new(loader, tokio::spawn)
-}
-
-fn one<E, K>(loader: Children<E, K>) -> Single<E, K>
-where
-    One<E, K>: Loader<K>,
-    K: Send + Sync + Hash + Eq + Clone + 'static,
-    E: EntityTrait,
-{
-    DataLoader::new(One(loader), tokio::spawn)
 }
