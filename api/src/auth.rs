@@ -74,6 +74,15 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Fails unless the caller holds one of `roles`.
+    pub fn require_any(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if self.roles.iter().any(|role| roles.contains(role)) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("your roles do not allow this".into()))
+        }
+    }
+
     /// Fails unless the caller leads the whole trust.
     pub fn require_trust_leader(&self) -> Result<(), ApiError> {
         if self.roles.contains(&Role::TrustLeader) && self.scope.schools.is_none() {

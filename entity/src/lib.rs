@@ -14,6 +14,7 @@ pub mod protocol;
 pub mod rating;
 pub mod scale_level;
 pub mod school;
+pub mod school_context;
 pub mod trust;
 pub mod visit;
 pub mod walk;

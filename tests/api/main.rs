@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod concurrency;
+mod contexts;
 mod debriefs;
 mod evidence;
 mod http;

@@ -2,6 +2,7 @@
 //! caller's [`Scope`](crate::auth::Scope) so no query can forget the tenant.
 
 pub mod audit;
+pub mod contexts;
 pub mod debriefs;
 pub mod evidence;
 pub mod loaders;

@@ -47,6 +47,7 @@ pub struct Mutation(
     walk_mutations::WalkMutation,
     trust_settings::TrustSettingsMutation,
     debrief::DebriefMutation,
+    school::SchoolMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

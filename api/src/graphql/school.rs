@@ -1,10 +1,13 @@
 //! Schools of the caller's trust.
 
-use async_graphql::{Context, ID, Object, Result};
-use entity::school;
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{school, school_context};
 
-use super::{Date, caller, db, ids};
+use super::{Date, caller, db, ids, loaders, many};
+use crate::data::contexts;
 use crate::data::schools::{self, SchoolFilter};
+use crate::error::ApiError;
 
 /// An academy of the trust, known publicly by its URN.
 pub struct School(pub school::Model);
@@ -47,6 +50,81 @@ impl School {
     /// When the school joined the trust, where known.
     async fn joined_on(&self) -> Option<Date> {
         self.0.joined_on.map(Date)
+    }
+
+    /// The school's latest note on its context: read it beside its figures.
+    async fn context(&self, ctx: &Context<'_>) -> Result<Option<SchoolContext>> {
+        let notes = many(&loaders(ctx).contexts_of_school, self.0.urn).await?;
+        Ok(notes.into_iter().last().map(SchoolContext))
+    }
+
+    /// Every version of the school's context note, newest first.
+    async fn context_history(&self, ctx: &Context<'_>) -> Result<Vec<SchoolContext>> {
+        let notes = many(&loaders(ctx).contexts_of_school, self.0.urn).await?;
+        Ok(notes.into_iter().rev().map(SchoolContext).collect())
+    }
+}
+
+/// A school's own account of its starting point and story.
+pub struct SchoolContext(pub school_context::Model);
+
+#[Object]
+impl SchoolContext {
+    /// 1 for the first note, one more for each after.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// The date the note speaks for.
+    async fn written_on(&self) -> Date {
+        Date(self.0.written_on)
+    }
+
+    async fn note(&self) -> &str {
+        &self.0.note
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A new version of a school's context note.
+#[derive(InputObject)]
+pub struct RecordSchoolContextInput {
+    pub school_urn: i32,
+    pub written_on: Date,
+    pub note: String,
+}
+
+/// The school and its new note.
+#[derive(SimpleObject)]
+pub struct RecordSchoolContextPayload {
+    pub school: School,
+    pub context: SchoolContext,
+}
+
+#[derive(Default)]
+pub struct SchoolMutation;
+
+#[Object]
+impl SchoolMutation {
+    /// Adds a new version of a school's context note (trust leaders and
+    /// the school's own leaders).
+    async fn record_school_context(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordSchoolContextInput,
+    ) -> Result<RecordSchoolContextPayload> {
+        let caller = caller(ctx)?;
+        let urn = input.school_urn;
+        let note = contexts::record(db(ctx), caller, urn, input.written_on.0, &input.note).await?;
+        let school = schools::by_urn(db(ctx), &caller.scope, urn).await?;
+        let school = school.ok_or_else(|| ApiError::NotFound("No school with this URN".into()))?;
+        Ok(RecordSchoolContextPayload {
+            school: School(school),
+            context: SchoolContext(note),
+        })
     }
 }
 

@@ -5,7 +5,7 @@ mod generic;
 
 use entity::{
     action, audit_event, debrief, focus_area, indicator, observer, protocol, rating, scale_level,
-    school, visit, walk, walk_focus_area, walk_observer,
+    school, school_context, visit, walk, walk_focus_area, walk_observer,
 };
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -33,6 +33,7 @@ pub struct Loaders {
     /// Walks the caller can see, by id (an observer's walks).
     pub walk: Single<walk::Entity, Uuid>,
     pub walks_of_observer: Many<walk_observer::Entity, Uuid>,
+    pub contexts_of_school: Many<school_context::Entity, i32>,
 }
 
 impl Loaders {
@@ -148,6 +149,12 @@ impl Loaders {
                 walk_observer::Column::ObserverId,
                 |row: &walk_observer::Model| row.observer_id,
                 vec![walk_observer::Column::WalkId],
+            )),
+            contexts_of_school: many(source.children(
+                school_context::Column::TrustId,
+                school_context::Column::SchoolUrn,
+                |row: &school_context::Model| row.school_urn,
+                vec![school_context::Column::Version],
             )),
         }
     }
