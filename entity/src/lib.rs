@@ -8,6 +8,7 @@ pub mod action;
 pub mod audit_event;
 pub mod debrief;
 pub mod focus_area;
+pub mod highlight;
 pub mod indicator;
 pub mod observer;
 pub mod protocol;

@@ -13,6 +13,7 @@ mod m20261204_000005_add_trust_recording_settings;
 mod m20261204_000006_create_audit_events;
 mod m20261204_000007_create_debriefs_and_actions;
 mod m20261204_000008_create_school_contexts;
+mod m20261204_000009_create_highlights;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000006_create_audit_events::Migration),
             Box::new(m20261204_000007_create_debriefs_and_actions::Migration),
             Box::new(m20261204_000008_create_school_contexts::Migration),
+            Box::new(m20261204_000009_create_highlights::Migration),
         ]
     }
 }

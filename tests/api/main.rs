@@ -12,6 +12,7 @@ mod concurrency;
 mod contexts;
 mod debriefs;
 mod evidence;
+mod highlights;
 mod http;
 mod import;
 mod observers;

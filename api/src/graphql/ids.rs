@@ -15,6 +15,7 @@ pub const OBSERVER: &str = "Observer";
 pub const WALK: &str = "Walk";
 pub const VISIT: &str = "Visit";
 pub const ACTION: &str = "Action";
+pub const HIGHLIGHT: &str = "Highlight";
 
 pub fn encode(kind: &str, key: impl std::fmt::Display) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{kind}:{key}")))

@@ -5,6 +5,7 @@ mod audit;
 mod debrief;
 mod evidence;
 mod extension;
+mod highlight;
 pub mod ids;
 mod protocol;
 pub(crate) mod scalars;
@@ -39,6 +40,7 @@ pub struct Query(
     walk::ObserverQuery,
     variation::VariationQuery,
     debrief::DebriefQuery,
+    highlight::HighlightQuery,
 );
 
 /// Every mutation root field.
@@ -48,6 +50,7 @@ pub struct Mutation(
     trust_settings::TrustSettingsMutation,
     debrief::DebriefMutation,
     school::SchoolMutation,
+    highlight::HighlightMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

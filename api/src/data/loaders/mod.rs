@@ -4,8 +4,8 @@
 mod generic;
 
 use entity::{
-    action, audit_event, debrief, focus_area, indicator, observer, protocol, rating, scale_level,
-    school, school_context, visit, walk, walk_focus_area, walk_observer,
+    action, audit_event, debrief, focus_area, highlight, indicator, observer, protocol, rating,
+    scale_level, school, school_context, visit, walk, walk_focus_area, walk_observer,
 };
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -34,6 +34,7 @@ pub struct Loaders {
     pub walk: Single<walk::Entity, Uuid>,
     pub walks_of_observer: Many<walk_observer::Entity, Uuid>,
     pub contexts_of_school: Many<school_context::Entity, i32>,
+    pub highlights_of_walk: Many<highlight::Entity, Uuid>,
 }
 
 impl Loaders {
@@ -155,6 +156,12 @@ impl Loaders {
                 school_context::Column::SchoolUrn,
                 |row: &school_context::Model| row.school_urn,
                 vec![school_context::Column::Version],
+            )),
+            highlights_of_walk: many(source.children(
+                highlight::Column::TrustId,
+                highlight::Column::WalkId,
+                |row: &highlight::Model| row.walk_id,
+                vec![highlight::Column::CreatedAt, highlight::Column::Id],
             )),
         }
     }

@@ -11,6 +11,7 @@ use entity::{walk, walk_observer};
 
 use super::audit::AuditEvent;
 use super::debrief::{Action, Debrief};
+use super::highlight::Highlight;
 use super::protocol::{FocusArea, Protocol};
 use super::school::School;
 use super::{Date, caller, ids, load_failed, loaders, many, one};
@@ -144,6 +145,12 @@ impl Walk {
     async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>> {
         let rows = many(&loaders(ctx).actions_of_walk, self.0.id).await?;
         Ok(rows.into_iter().map(Action).collect())
+    }
+
+    /// Strong practice recorded from this walk.
+    async fn highlights(&self, ctx: &Context<'_>) -> Result<Vec<Highlight>> {
+        let rows = many(&loaders(ctx).highlights_of_walk, self.0.id).await?;
+        Ok(rows.into_iter().map(Highlight).collect())
     }
 
     /// Every change to the walk, its visits and its ratings, oldest first.

@@ -1,0 +1,154 @@
+//! Highlights of strong practice: types, the list and the mutations.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::highlight;
+
+use super::evidence::EvidenceWarning;
+use super::protocol::FocusArea;
+use super::school::School;
+use super::{caller, db, ids, loaders, one, writer};
+use crate::data::highlights::{self, NewHighlight};
+use crate::error::ApiError;
+
+/// Strong practice seen on a walk, worth sharing.
+pub struct Highlight(pub highlight::Model);
+
+#[Object]
+impl Highlight {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        ids::encode(ids::HIGHLIGHT, self.0.id)
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// When a leader shared it with every school of the trust; null while
+    /// only its own school and trust leaders can read it.
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+
+    async fn school(&self, ctx: &Context<'_>) -> Result<School> {
+        let row = one(
+            &loaders(ctx).school,
+            self.0.school_urn,
+            "school of a highlight",
+        )
+        .await?;
+        Ok(School(row))
+    }
+
+    async fn focus_area(&self, ctx: &Context<'_>) -> Result<FocusArea> {
+        let area = one(&loaders(ctx).focus_area, self.0.focus_area_id, "focus area").await?;
+        Ok(FocusArea(area))
+    }
+
+    /// The walk it was seen on.
+    async fn walk_id(&self) -> ID {
+        ids::encode(ids::WALK, self.0.walk_id)
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// Strong practice to share from a submitted walk.
+#[derive(InputObject)]
+pub struct CreateHighlightInput {
+    pub walk_id: ID,
+    /// Key of a focus area of the walk's protocol.
+    pub focus_area_key: String,
+    pub title: String,
+    /// What was seen, described neutrally.
+    pub description: String,
+}
+
+/// The new highlight.
+#[derive(SimpleObject)]
+pub struct CreateHighlightPayload {
+    pub highlight: Highlight,
+    /// Text that reads as a judgement or names a person.
+    pub warnings: Vec<EvidenceWarning>,
+}
+
+/// The highlight to share with every school of the trust.
+#[derive(InputObject)]
+pub struct PublishHighlightInput {
+    pub highlight_id: ID,
+}
+
+/// The highlight once published.
+#[derive(SimpleObject)]
+pub struct PublishHighlightPayload {
+    pub highlight: Highlight,
+}
+
+#[derive(Default)]
+pub struct HighlightQuery;
+
+#[Object]
+impl HighlightQuery {
+    /// Highlights of the caller's schools and every published highlight of
+    /// the trust, newest first.
+    async fn highlights(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only those shared with the whole trust.", default = false)]
+        published_only: bool,
+    ) -> Result<Vec<Highlight>> {
+        let rows = highlights::list(db(ctx), &caller(ctx)?.scope, published_only).await?;
+        Ok(rows.into_iter().map(Highlight).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct HighlightMutation;
+
+#[Object]
+impl HighlightMutation {
+    /// Records strong practice seen on a submitted walk.
+    async fn create_highlight(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateHighlightInput,
+    ) -> Result<CreateHighlightPayload> {
+        let caller = writer(ctx)?;
+        let walk_id = ids::decode_uuid(ids::WALK, &input.walk_id)
+            .ok_or_else(|| ApiError::NotFound("No walk with this id".into()))?;
+        let new = NewHighlight {
+            walk_id,
+            focus_area_key: input.focus_area_key,
+            title: input.title,
+            description: input.description,
+        };
+        let (row, warnings) = highlights::create(db(ctx), caller, new).await?;
+        Ok(CreateHighlightPayload {
+            highlight: Highlight(row),
+            warnings: warnings.into_iter().map(EvidenceWarning::from).collect(),
+        })
+    }
+
+    /// Shares a highlight with every school of the trust (trust leaders and
+    /// the school's own leaders).
+    async fn publish_highlight(
+        &self,
+        ctx: &Context<'_>,
+        input: PublishHighlightInput,
+    ) -> Result<PublishHighlightPayload> {
+        let caller = caller(ctx)?;
+        let id = ids::decode_uuid(ids::HIGHLIGHT, &input.highlight_id)
+            .ok_or_else(|| ApiError::NotFound("No highlight with this id".into()))?;
+        let row = highlights::publish(db(ctx), caller, id).await?;
+        Ok(PublishHighlightPayload {
+            highlight: Highlight(row),
+        })
+    }
+}
