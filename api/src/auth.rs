@@ -94,6 +94,24 @@ impl Caller {
         }
     }
 
+    /// Whether the caller writes only as an observer, who records only on
+    /// walks they are on (their token `sub` is their observer reference).
+    pub fn observer_only(&self) -> bool {
+        let leads = [Role::TrustLeader, Role::SchoolLeader, Role::Partner];
+        self.roles.contains(&Role::Observer) && !self.roles.iter().any(|r| leads.contains(r))
+    }
+
+    /// Fails for a caller who writes only as an observer.
+    pub fn require_leader_or_partner(&self) -> Result<(), ApiError> {
+        self.require_write()?;
+        if self.observer_only() {
+            return Err(ApiError::Forbidden(
+                "observers record visits and ratings only".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Fails unless one of the caller's roles may change data.
     pub fn require_write(&self) -> Result<(), ApiError> {
         if self.roles.iter().any(|role| role.may_write()) {

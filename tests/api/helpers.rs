@@ -204,9 +204,21 @@ impl TestApp {
     /// A token signed with the app's secret for `trust` with `roles`,
     /// limited to `schools` when given.
     pub fn token(&self, trust: &str, roles: &[Role], schools: Option<Vec<i32>>) -> String {
+        self.token_for("tester", trust, roles, schools)
+    }
+
+    /// Like [`token`](Self::token), for the subject `sub`.
+    pub fn token_for(
+        &self,
+        sub: &str,
+        trust: &str,
+        roles: &[Role],
+        schools: Option<Vec<i32>>,
+    ) -> String {
+        let roles = roles.to_vec();
         self.0
             .keys
-            .issue("tester", trust, roles.to_vec(), schools, 1)
+            .issue(sub, trust, roles, schools, 1)
             .expect("sign token")
     }
 

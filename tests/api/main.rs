@@ -16,6 +16,7 @@ mod highlights;
 mod http;
 mod import;
 mod observers;
+mod roles;
 mod schema;
 mod startup;
 mod statements;

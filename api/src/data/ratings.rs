@@ -193,8 +193,19 @@ pub async fn record(
         ));
     }
     let walk = walks::claim_open(&txn, scope, walk.id).await?;
+    walks::ensure_on_team(&txn, caller, walk.id).await?;
 
-    let reference = (input.observer_reference.as_deref())
+    let reference = match input.observer_reference {
+        // An observer rates as themselves.
+        None if caller.observer_only() => Some(caller.subject.clone()),
+        Some(other) if caller.observer_only() && other.trim() != caller.subject => {
+            return Err(ApiError::Forbidden(
+                "observers record only their own ratings".into(),
+            ));
+        }
+        given => given,
+    };
+    let reference = (reference.as_deref())
         .map(|reference| text::required("observerReference", reference, 100, false))
         .transpose()?;
     let observer_id = observer_on_walk(&txn, scope, walk.id, reference).await?;

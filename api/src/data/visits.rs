@@ -84,6 +84,7 @@ pub async fn add(
     let key_stage = checked_key_stage(&input)?;
     let txn = begin_write(db).await?;
     let walk = walks::claim_open(&txn, scope, input.walk_id).await?;
+    walks::ensure_on_team(&txn, caller, walk.id).await?;
 
     let visit = visit::Model {
         trust_id: scope.trust.clone(),

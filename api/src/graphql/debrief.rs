@@ -7,7 +7,7 @@ use entity::{action, debrief};
 
 use super::evidence::EvidenceWarning;
 use super::walk::Walk;
-use super::{Date, caller, db, ids, writer};
+use super::{Date, caller, db, ids, leader};
 use crate::data::debriefs::{self, ActionChange, ActionFilter, NewAction, NewDebrief};
 use crate::data::walks;
 use crate::error::ApiError;
@@ -208,7 +208,7 @@ impl DebriefMutation {
         ctx: &Context<'_>,
         input: RecordDebriefInput,
     ) -> Result<RecordDebriefPayload> {
-        let caller = writer(ctx)?;
+        let caller = leader(ctx)?;
         let actions = input.actions.into_iter().map(|a| NewAction {
             description: a.description,
             owner_role: a.owner_role.into(),
@@ -241,7 +241,7 @@ impl DebriefMutation {
         ctx: &Context<'_>,
         input: UpdateActionInput,
     ) -> Result<UpdateActionPayload> {
-        let caller = writer(ctx)?;
+        let caller = leader(ctx)?;
         let id = ids::decode_uuid(ids::ACTION, &input.action_id)
             .ok_or_else(|| ApiError::NotFound("No action with this id".into()))?;
         let change = ActionChange {
@@ -261,7 +261,7 @@ impl DebriefMutation {
         ctx: &Context<'_>,
         input: CloseWalkInput,
     ) -> Result<WalkStatusPayload> {
-        let caller = writer(ctx)?;
+        let caller = leader(ctx)?;
         let walk = walks::close(db(ctx), caller, walk_id(&input.walk_id)?).await?;
         Ok(WalkStatusPayload { walk: Walk(walk) })
     }
@@ -272,7 +272,7 @@ impl DebriefMutation {
         ctx: &Context<'_>,
         input: CancelWalkInput,
     ) -> Result<WalkStatusPayload> {
-        let caller = writer(ctx)?;
+        let caller = leader(ctx)?;
         let id = walk_id(&input.walk_id)?;
         let walk = walks::cancel(db(ctx), caller, id, &input.reason).await?;
         Ok(WalkStatusPayload { walk: Walk(walk) })

@@ -85,6 +85,14 @@ fn writer<'a>(ctx: &'a Context<'_>) -> Result<&'a Caller, ApiError> {
     Ok(caller)
 }
 
+/// The caller, who must hold a role that changes data beyond recording:
+/// a trust or school leader, or a partner integration.
+fn leader<'a>(ctx: &'a Context<'_>) -> Result<&'a Caller, ApiError> {
+    let caller = caller(ctx)?;
+    caller.require_leader_or_partner()?;
+    Ok(caller)
+}
+
 fn db<'a>(ctx: &'a Context<'_>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
 }

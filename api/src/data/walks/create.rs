@@ -88,6 +88,10 @@ pub async fn create(
         })
         .collect();
     check_observers(&observers)?;
+    if caller.observer_only() && !observers.iter().any(|o| o.reference == caller.subject) {
+        let message = "observers plan only walks they are on";
+        return Err(ApiError::Forbidden(message.into()));
+    }
     text::at_most(
         "focusAreaKeys",
         input.focus_area_keys.as_deref().unwrap_or_default(),

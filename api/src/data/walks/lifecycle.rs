@@ -75,6 +75,7 @@ pub async fn submit(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> ApiRe
     // Hold the walk first, so the time stamped below follows every visit and
     // rating that committed before this submit.
     claim_open(&txn, scope, id).await?;
+    super::ensure_on_team(&txn, caller, id).await?;
 
     let visits = visit::Entity::find()
         .filter(visit::Column::TrustId.eq(scope.trust.as_str()))

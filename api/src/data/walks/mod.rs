@@ -3,6 +3,7 @@
 
 mod create;
 mod lifecycle;
+mod team;
 
 use chrono::NaiveDate;
 use entity::WalkStatus;
@@ -18,6 +19,7 @@ use crate::error::ApiResult;
 
 pub use create::{NewObserver, NewWalk, create, upsert_observers};
 pub use lifecycle::{cancel, claim_open, close, submit, transition};
+pub use team::ensure_on_team;
 
 /// Optional filters on the walk list.
 #[derive(Debug, Default)]
