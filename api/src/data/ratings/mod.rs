@@ -1,5 +1,7 @@
 //! Recording an observer's ratings for one visit.
 
+mod check;
+
 use chrono::Utc;
 use entity::{ObserverRole, observer};
 use entity::{RatingOutcome, rating, walk_focus_area, walk_observer};
@@ -13,9 +15,9 @@ use uuid::Uuid;
 use crate::auth::{Caller, Scope};
 use crate::data::audit::{self, Change};
 use crate::data::evidence::{self, EvidenceWarning};
-use crate::data::protocols::ProtocolRules;
 use crate::data::{begin_write, protocols, text, visits, walks};
 use crate::error::{ApiError, ApiResult};
+use check::{Checked, check_entry};
 
 /// One indicator's entry.
 #[derive(Debug, Clone)]
@@ -44,82 +46,6 @@ pub struct Recorded {
     /// The observer's ratings for the visit as stored.
     pub ratings: Vec<rating::Model>,
     pub warnings: Vec<EvidenceWarning>,
-}
-
-/// The checked form of one entry.
-struct Checked {
-    indicator_id: Uuid,
-    outcome: RatingOutcome,
-    level: Option<i32>,
-    evidence: Option<String>,
-}
-
-fn check_entry(
-    i: usize,
-    entry: &RatingEntry,
-    rules: &ProtocolRules,
-    focus: &[Uuid],
-) -> ApiResult<Checked> {
-    let field = |name: &str| format!("ratings.{i}.{name}");
-    let Some(indicator) = rules
-        .indicators
-        .iter()
-        .find(|ind| ind.code == entry.indicator_code)
-    else {
-        return Err(ApiError::invalid(
-            field("indicatorCode"),
-            format!(
-                "the walk's protocol has no indicator '{}'",
-                entry.indicator_code
-            ),
-        ));
-    };
-    if !focus.is_empty() && !focus.contains(&indicator.focus_area_id) {
-        return Err(ApiError::invalid(
-            field("indicatorCode"),
-            format!(
-                "indicator '{}' is outside the walk's focus areas",
-                indicator.code
-            ),
-        ));
-    }
-    let outcome = entry.outcome.unwrap_or(RatingOutcome::Level);
-    match (outcome, entry.level) {
-        (RatingOutcome::Level, None) => {
-            return Err(ApiError::invalid(field("level"), "a level is required"));
-        }
-        (RatingOutcome::Level, Some(level)) if !rules.levels.contains(&level) => {
-            let (low, high) = (rules.levels.iter().min(), rules.levels.iter().max());
-            return Err(ApiError::invalid(
-                field("level"),
-                format!(
-                    "level {level} is outside the protocol's scale ({}–{})",
-                    low.unwrap_or(&0),
-                    high.unwrap_or(&0)
-                ),
-            ));
-        }
-        (RatingOutcome::NotObserved | RatingOutcome::NotApplicable, Some(_)) => {
-            return Err(ApiError::invalid(
-                field("level"),
-                "only a LEVEL outcome carries a level",
-            ));
-        }
-        (RatingOutcome::NotObserved, None) if !rules.protocol.allows_not_observed => {
-            return Err(ApiError::invalid(
-                field("outcome"),
-                "this protocol does not allow NOT_OBSERVED",
-            ));
-        }
-        _ => {}
-    }
-    let evidence = text::optional(&field("evidence"), entry.evidence.as_deref(), 2000, true)?;
-    Ok(Checked {
-        indicator_id: indicator.id,
-        outcome,
-        level: entry.level,
-        evidence,
-    })
 }
 
 /// One observer's ratings for a visit.
