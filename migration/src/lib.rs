@@ -14,6 +14,7 @@ mod m20261204_000006_create_audit_events;
 mod m20261204_000007_create_debriefs_and_actions;
 mod m20261204_000008_create_school_contexts;
 mod m20261204_000009_create_highlights;
+mod m20261204_000010_add_walk_version;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000007_create_debriefs_and_actions::Migration),
             Box::new(m20261204_000008_create_school_contexts::Migration),
             Box::new(m20261204_000009_create_highlights::Migration),
+            Box::new(m20261204_000010_add_walk_version::Migration),
         ]
     }
 }

@@ -80,7 +80,65 @@ async fn concurrent_walks_are_all_recorded(app: TestApp) {
     assert_eq!(count["walks"]["totalCount"], 12);
 }
 
+const VERSION: &str = "query($id: ID!) { walk(id: $id) { version visits { id } } }";
+
+async fn a_write_based_on_an_old_read_gets_conflict_and_changes_nothing(app: TestApp) {
+    app.import_schools().await;
+    let protocol = app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    let walk = create_walk(&app, &token, walk_input(137106, &protocol, "2025-10-07")).await;
+    let read = app.data(&token, VERSION, json!({ "id": walk })).await;
+    assert_eq!(read["walk"]["version"], 1);
+
+    let visit = |version: i64| json!({ "input": { "walkId": walk, "subject": "Art", "minutes": 10, "expectedVersion": version } });
+    app.data(&token, ADD_VISIT, visit(1)).await;
+    let stale = app.graphql(&token, ADD_VISIT, visit(1)).await;
+    assert_eq!(
+        stale["errors"][0]["extensions"],
+        json!({ "code": "CONFLICT" })
+    );
+    let message =
+        "the walk changed since you read it (now version 2); read it again before writing";
+    assert_eq!(stale["errors"][0]["message"], message);
+    let read = app.data(&token, VERSION, json!({ "id": walk })).await;
+    assert_eq!(
+        (
+            &read["walk"]["version"],
+            read["walk"]["visits"].as_array().unwrap().len()
+        ),
+        (&json!(2), 1)
+    );
+    let visit_id = read["walk"]["visits"][0]["id"].as_str().unwrap().to_owned();
+
+    // Two writers who read version 2 race: one wins, the other is told.
+    let mut racers = Vec::new();
+    for level in [2, 3] {
+        let (app, token, walk, visit_id) =
+            (app.clone(), token.clone(), walk.clone(), visit_id.clone());
+        racers.push(tokio::spawn(async move {
+            let input = json!({ "input": { "walkId": walk, "visitId": visit_id, "expectedVersion": 2,
+                "ratings": [{ "indicatorCode": "RL1", "level": level }] } });
+            app.graphql(&token, RECORD_RATINGS, input).await
+        }));
+    }
+    let mut codes = Vec::new();
+    for racer in racers {
+        let body = racer.await.unwrap();
+        codes.push(
+            body["errors"][0]["extensions"]["code"]
+                .as_str()
+                .unwrap_or("OK")
+                .to_owned(),
+        );
+    }
+    codes.sort();
+    assert_eq!(codes, ["CONFLICT", "OK"]);
+    let read = app.data(&token, VERSION, json!({ "id": walk })).await;
+    assert_eq!(read["walk"]["version"], 3);
+}
+
 on_both_stores!(
+    a_write_based_on_an_old_read_gets_conflict_and_changes_nothing,
     a_submit_racing_visits_and_ratings_stays_submitted,
     concurrent_walks_are_all_recorded,
 );

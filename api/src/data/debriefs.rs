@@ -31,6 +31,8 @@ pub struct NewDebrief {
     pub strengths: String,
     pub reflections: String,
     pub actions: Vec<NewAction>,
+    /// The walk's version the caller last read, if it wants that checked.
+    pub expected_version: Option<i32>,
 }
 
 /// What recording a debrief wrote.
@@ -72,6 +74,7 @@ pub async fn record(
         input.walk_id,
         &[WalkStatus::Submitted],
         WalkStatus::Debriefed,
+        input.expected_version,
     )
     .await?;
     if input.held_on < walk.walk_date {

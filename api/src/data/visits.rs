@@ -35,6 +35,8 @@ pub struct NewVisit {
     pub key_stage: Option<String>,
     pub started_at: Option<NaiveTime>,
     pub minutes: i32,
+    /// The walk's version the caller last read, if it wants that checked.
+    pub expected_version: Option<i32>,
 }
 
 /// Checks the visit's context and settles its key stage.
@@ -83,7 +85,7 @@ pub async fn add(
     let scope = &caller.scope;
     let key_stage = checked_key_stage(&input)?;
     let txn = begin_write(db).await?;
-    let walk = walks::claim_open(&txn, scope, input.walk_id).await?;
+    let walk = walks::claim_open(&txn, scope, input.walk_id, input.expected_version).await?;
     walks::ensure_on_team(&txn, caller, walk.id).await?;
 
     let visit = visit::Model {

@@ -90,6 +90,7 @@ impl Batch {
             created_at,
             updated_at: submitted_at,
             submitted_at: Some(submitted_at),
+            version: 1,
         });
         for (observer_id, role) in plan.observers {
             self.walk_observers.push(walk_observer::Model {

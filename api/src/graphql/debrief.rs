@@ -123,6 +123,9 @@ pub struct RecordDebriefInput {
     pub reflections: String,
     /// The agreed next steps.
     pub actions: Vec<ActionInput>,
+    /// The walk's `version` as last read: refused with `CONFLICT` if the
+    /// walk has changed since.
+    pub expected_version: Option<i32>,
 }
 
 /// The walk, now debriefed, with its debrief and actions.
@@ -153,6 +156,8 @@ pub struct UpdateActionPayload {
 #[derive(InputObject)]
 pub struct CloseWalkInput {
     pub walk_id: ID,
+    /// The walk's `version` as last read.
+    pub expected_version: Option<i32>,
 }
 
 /// The walk to call off, and why.
@@ -160,6 +165,8 @@ pub struct CloseWalkInput {
 pub struct CancelWalkInput {
     pub walk_id: ID,
     pub reason: String,
+    /// The walk's `version` as last read.
+    pub expected_version: Option<i32>,
 }
 
 /// The walk after the change.
@@ -221,6 +228,7 @@ impl DebriefMutation {
             strengths: input.strengths,
             reflections: input.reflections,
             actions: actions.collect(),
+            expected_version: input.expected_version,
         };
         let done = debriefs::record(db(ctx), caller, new).await?;
         Ok(RecordDebriefPayload {
@@ -262,7 +270,13 @@ impl DebriefMutation {
         input: CloseWalkInput,
     ) -> Result<WalkStatusPayload> {
         let caller = leader(ctx)?;
-        let walk = walks::close(db(ctx), caller, walk_id(&input.walk_id)?).await?;
+        let walk = walks::close(
+            db(ctx),
+            caller,
+            walk_id(&input.walk_id)?,
+            input.expected_version,
+        )
+        .await?;
         Ok(WalkStatusPayload { walk: Walk(walk) })
     }
 
@@ -274,7 +288,8 @@ impl DebriefMutation {
     ) -> Result<WalkStatusPayload> {
         let caller = leader(ctx)?;
         let id = walk_id(&input.walk_id)?;
-        let walk = walks::cancel(db(ctx), caller, id, &input.reason).await?;
+        let walk =
+            walks::cancel(db(ctx), caller, id, &input.reason, input.expected_version).await?;
         Ok(WalkStatusPayload { walk: Walk(walk) })
     }
 }

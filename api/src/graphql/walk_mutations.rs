@@ -49,6 +49,9 @@ pub struct AddVisitInput {
     pub started_at: Option<String>,
     /// Length of the visit, 1 to 120.
     pub minutes: i32,
+    /// The walk's `version` as last read: the visit is refused with
+    /// `CONFLICT` if the walk has changed since.
+    pub expected_version: Option<i32>,
 }
 
 /// One indicator's entry.
@@ -73,12 +76,18 @@ pub struct RecordRatingsInput {
     /// Reference of the observer rating; the walk's lead when omitted.
     pub observer_reference: Option<String>,
     pub ratings: Vec<RatingInput>,
+    /// The walk's `version` as last read: the ratings are refused with
+    /// `CONFLICT` if the walk has changed since.
+    pub expected_version: Option<i32>,
 }
 
 /// The walk to submit.
 #[derive(InputObject)]
 pub struct SubmitWalkInput {
     pub walk_id: ID,
+    /// The walk's `version` as last read: refused with `CONFLICT` if the
+    /// walk has changed since.
+    pub expected_version: Option<i32>,
 }
 
 /// The walk after a change.
@@ -154,6 +163,7 @@ impl WalkMutation {
             key_stage: input.key_stage,
             started_at,
             minutes: input.minutes,
+            expected_version: input.expected_version,
         };
         let (visit, walk) = visits::add(db(ctx), caller, new).await?;
         Ok(AddVisitPayload {
@@ -183,6 +193,7 @@ impl WalkMutation {
             visit_id,
             observer_reference: input.observer_reference,
             entries: entries.collect(),
+            expected_version: input.expected_version,
         };
         let recorded = ratings::record(db(ctx), caller, new).await?;
         Ok(RecordRatingsPayload {
@@ -199,7 +210,13 @@ impl WalkMutation {
     /// Submits a walk with at least one visit; its ratings then lock.
     async fn submit_walk(&self, ctx: &Context<'_>, input: SubmitWalkInput) -> Result<WalkPayload> {
         let caller = writer(ctx)?;
-        let walk = walks::submit(db(ctx), caller, walk_id(&input.walk_id)?).await?;
+        let walk = walks::submit(
+            db(ctx),
+            caller,
+            walk_id(&input.walk_id)?,
+            input.expected_version,
+        )
+        .await?;
         Ok(WalkPayload { walk: Walk(walk) })
     }
 }

@@ -38,6 +38,8 @@ pub struct NewRatings {
     /// The observer's reference; the walk's lead when absent.
     pub observer_reference: Option<String>,
     pub entries: Vec<RatingEntry>,
+    /// The walk's version the caller last read, if it wants that checked.
+    pub expected_version: Option<i32>,
 }
 
 /// What recording wrote, and what the caller should look at again.
@@ -118,7 +120,7 @@ pub async fn record(
             "the visit belongs to another walk",
         ));
     }
-    let walk = walks::claim_open(&txn, scope, walk.id).await?;
+    let walk = walks::claim_open(&txn, scope, walk.id, input.expected_version).await?;
     walks::ensure_on_team(&txn, caller, walk.id).await?;
 
     let reference = match input.observer_reference {

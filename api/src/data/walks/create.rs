@@ -140,6 +140,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
         submitted_at: None,
+        version: 1,
     };
     walk::Entity::insert(walk::ActiveModel::from(walk.clone()))
         .exec_without_returning(&txn)

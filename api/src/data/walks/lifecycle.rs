@@ -9,7 +9,7 @@
 use chrono::Utc;
 use entity::walk::{self, Column};
 use entity::{WalkStatus, visit};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
 };
@@ -34,39 +34,73 @@ fn locked(walk: &walk::Model) -> ApiError {
     )
 }
 
-/// The reason a conditional update touched no row.
-async fn not_claimed(txn: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> ApiError {
+/// Why a conditional update touched no row: the walk is unknown to the
+/// scope, in a state not in `allowed`, or past the version the caller read.
+async fn refused(
+    txn: &impl ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+    allowed: &[WalkStatus],
+    wrong_state: impl Fn(&walk::Model) -> ApiError,
+) -> ApiError {
     match by_id(txn, scope, id).await {
-        Ok(Some(walk)) => locked(&walk),
         Ok(None) => ApiError::NotFound("No walk with this id".into()),
+        Ok(Some(walk)) if !allowed.contains(&walk.status) => wrong_state(&walk),
+        Ok(Some(walk)) => ApiError::Conflict(format!(
+            "the walk changed since you read it (now version {}); read it again before writing",
+            walk.version
+        )),
         Err(err) => err,
     }
 }
 
+/// Moves a walk in `from` to `to` and raises its version, in one
+/// conditional UPDATE that also holds the walk for the transaction; when
+/// `expected` is given the walk must still be at that version.
+async fn move_walk(
+    txn: &impl ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+    from: &[WalkStatus],
+    to: WalkStatus,
+    expected: Option<i32>,
+) -> ApiResult<bool> {
+    let mut update = walk::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(to))
+        .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .filter(in_scope(scope))
+        .filter(Column::Id.eq(id))
+        .filter(Column::Status.is_in(from.iter().copied()));
+    if let Some(version) = expected {
+        update = update.filter(Column::Version.eq(version));
+    }
+    Ok(update.exec(txn).await?.rows_affected == 1)
+}
+
 /// Claims an open walk for the caller's write transaction and marks it in
-/// progress; fails if it is unknown to the scope or no longer open.
+/// progress; fails if it is unknown to the scope, no longer open, or past
+/// the `expected` version.
 pub async fn claim_open(
     txn: &impl ConnectionTrait,
     scope: &Scope,
     id: Uuid,
+    expected: Option<i32>,
 ) -> ApiResult<walk::Model> {
-    let claimed = walk::Entity::update_many()
-        .col_expr(Column::Status, Expr::value(WalkStatus::InProgress))
-        .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(in_scope(scope))
-        .filter(Column::Id.eq(id))
-        .filter(Column::Status.is_in(OPEN))
-        .exec(txn)
-        .await?;
-    if claimed.rows_affected == 0 {
-        return Err(not_claimed(txn, scope, id).await);
+    if !move_walk(txn, scope, id, &OPEN, WalkStatus::InProgress, expected).await? {
+        return Err(refused(txn, scope, id, &OPEN, locked).await);
     }
     let walk = by_id(txn, scope, id).await?;
     walk.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("claimed walk vanished")))
 }
 
 /// Submits a walk that has at least one visit; its ratings lock.
-pub async fn submit(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> ApiResult<walk::Model> {
+pub async fn submit(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    expected: Option<i32>,
+) -> ApiResult<walk::Model> {
     let scope = &caller.scope;
     let txn = begin_write(db).await?;
     let Some(before) = by_id(&txn, scope, id).await? else {
@@ -74,7 +108,7 @@ pub async fn submit(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> ApiRe
     };
     // Hold the walk first, so the time stamped below follows every visit and
     // rating that committed before this submit.
-    claim_open(&txn, scope, id).await?;
+    claim_open(&txn, scope, id, expected).await?;
     super::ensure_on_team(&txn, caller, id).await?;
 
     let visits = visit::Entity::find()
@@ -122,39 +156,36 @@ pub async fn transition(
     id: Uuid,
     from: &[WalkStatus],
     to: WalkStatus,
+    expected: Option<i32>,
 ) -> ApiResult<(walk::Model, walk::Model)> {
     let Some(before) = by_id(txn, scope, id).await? else {
         return Err(ApiError::NotFound("No walk with this id".into()));
     };
-    let moved = walk::Entity::update_many()
-        .col_expr(Column::Status, Expr::value(to))
-        .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(in_scope(scope))
-        .filter(Column::Id.eq(id))
-        .filter(Column::Status.is_in(from.iter().copied()))
-        .exec(txn)
-        .await?;
-    let after = by_id(txn, scope, id).await?;
-    match after {
-        Some(after) if moved.rows_affected == 1 => Ok((before, after)),
-        Some(now) => {
+    if !move_walk(txn, scope, id, from, to, expected).await? {
+        let wrong_state = |now: &walk::Model| {
             let allowed: Vec<&str> = from.iter().map(|s| status_name(*s)).collect();
-            Err(ApiError::invalid(
-                "walkId",
-                format!(
-                    "the walk is {}; only a {} walk can become {}",
-                    status_name(now.status),
-                    allowed.join(" or "),
-                    status_name(to)
-                ),
-            ))
-        }
-        None => Err(ApiError::NotFound("No walk with this id".into())),
+            let message = format!(
+                "the walk is {}; only a {} walk can become {}",
+                status_name(now.status),
+                allowed.join(" or "),
+                status_name(to)
+            );
+            ApiError::invalid("walkId", message)
+        };
+        return Err(refused(txn, scope, id, from, wrong_state).await);
     }
+    let after = by_id(txn, scope, id).await?;
+    let after = after.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("moved walk vanished")))?;
+    Ok((before, after))
 }
 
 /// Closes a debriefed walk; its actions live on.
-pub async fn close(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> ApiResult<walk::Model> {
+pub async fn close(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    expected: Option<i32>,
+) -> ApiResult<walk::Model> {
     let txn = begin_write(db).await?;
     let (before, after) = transition(
         &txn,
@@ -162,6 +193,7 @@ pub async fn close(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> ApiRes
         id,
         &[WalkStatus::Debriefed],
         WalkStatus::Closed,
+        expected,
     )
     .await?;
     let change = Change {
@@ -181,10 +213,19 @@ pub async fn cancel(
     caller: &Caller,
     id: Uuid,
     reason: &str,
+    expected: Option<i32>,
 ) -> ApiResult<walk::Model> {
     let reason = text::required("reason", reason, 500, true)?;
     let txn = begin_write(db).await?;
-    let (before, after) = transition(&txn, &caller.scope, id, &OPEN, WalkStatus::Cancelled).await?;
+    let (before, after) = transition(
+        &txn,
+        &caller.scope,
+        id,
+        &OPEN,
+        WalkStatus::Cancelled,
+        expected,
+    )
+    .await?;
     let change = Change {
         action: "walk.cancelled",
         subject_type: "Walk",

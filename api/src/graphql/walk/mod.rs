@@ -103,6 +103,13 @@ impl Walk {
         self.0.status.into()
     }
 
+    /// Raised by every write to the walk, its visits and ratings. Send it
+    /// back as `expectedVersion` so a write based on an old read is refused
+    /// with `CONFLICT` instead of overwriting someone else's change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// Focus areas the walk is limited to; empty when it covers the whole
     /// protocol.
     async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
