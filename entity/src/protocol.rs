@@ -1,10 +1,11 @@
 //! One version of a trust's shared framework for walks.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
 use crate::ProtocolStatus;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "protocols")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -16,6 +16,7 @@ mod highlights;
 mod http;
 mod import;
 mod observers;
+mod protocols;
 mod roles;
 mod schema;
 mod startup;

@@ -8,6 +8,7 @@ pub mod evidence;
 pub mod highlights;
 pub mod loaders;
 pub mod observers;
+pub mod protocol_drafts;
 pub mod protocols;
 pub mod ratings;
 pub mod schools;

@@ -8,6 +8,7 @@ mod extension;
 mod highlight;
 pub mod ids;
 mod protocol;
+mod protocol_drafts;
 pub(crate) mod scalars;
 mod school;
 mod trust_settings;
@@ -51,6 +52,7 @@ pub struct Mutation(
     debrief::DebriefMutation,
     school::SchoolMutation,
     highlight::HighlightMutation,
+    protocol_drafts::ProtocolDraftMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -16,6 +16,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::store::insert_chunked;
+pub(crate) use rows::Rows;
 use rows::{build, stored};
 
 /// The outcome of importing one protocol version.
@@ -39,6 +40,15 @@ impl fmt::Display for ProtocolImport {
             ),
         }
     }
+}
+
+/// The rows of the version `json` describes (the file shape) as a draft of
+/// the trust's: checked and built, not stored.
+pub(crate) fn draft_rows(trust_uid: &str, json: &[u8]) -> anyhow::Result<Rows> {
+    let mut rows = build(trust_uid, json)?;
+    rows.protocol.status = ProtocolStatus::Draft;
+    rows.protocol.published_at = None;
+    Ok(rows)
 }
 
 /// Loads one protocol into the trust as a published version, in one

@@ -10,7 +10,7 @@ use crate::import::store::stable_id;
 
 /// The rows one protocol version is stored as.
 #[derive(Debug)]
-pub(super) struct Rows {
+pub(crate) struct Rows {
     pub protocol: protocol::Model,
     pub levels: Vec<scale_level::Model>,
     pub focus_areas: Vec<focus_area::Model>,

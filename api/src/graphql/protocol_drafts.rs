@@ -1,0 +1,129 @@
+//! Protocol versions through their life: save a draft, publish, retire.
+//! Trust-wide trust leaders only.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use entity::ProtocolStatus;
+use serde::Serialize;
+
+use super::protocol::{Lens, Protocol};
+use super::{caller, db, ids};
+use crate::data::protocol_drafts;
+use crate::error::ApiError;
+
+/// One level of the rating scale.
+#[derive(InputObject, Serialize)]
+pub struct ScaleLevelInput {
+    pub value: i32,
+    pub label: String,
+}
+
+/// The rating scale.
+#[derive(InputObject, Serialize)]
+pub struct ScaleInput {
+    /// Ordered levels, lowest first.
+    pub levels: Vec<ScaleLevelInput>,
+    /// Levels at or above this value count as secure; one of the levels.
+    pub secure_threshold: i32,
+    pub allows_not_observed: bool,
+}
+
+/// One observable look-for, phrased neutrally.
+#[derive(InputObject, Serialize)]
+pub struct IndicatorInput {
+    /// Keep a code across versions so figures can follow the indicator.
+    pub code: String,
+    pub statement: String,
+}
+
+/// A group of indicators under one lens.
+#[derive(InputObject, Serialize)]
+pub struct FocusAreaInput {
+    pub key: String,
+    #[serde(serialize_with = "lens_name")]
+    pub lens: Lens,
+    pub title: String,
+    pub indicators: Vec<IndicatorInput>,
+}
+
+fn lens_name<S: serde::Serializer>(lens: &Lens, serializer: S) -> Result<S::Ok, S::Error> {
+    entity::Lens::from(*lens).serialize(serializer)
+}
+
+/// The whole content of a draft version.
+#[derive(InputObject, Serialize)]
+pub struct SaveProtocolDraftInput {
+    /// The protocol's key; a new key starts at version 1.
+    pub key: String,
+    pub name: String,
+    /// What walks on the protocol look for and why.
+    pub purpose: String,
+    pub scale: ScaleInput,
+    pub focus_areas: Vec<FocusAreaInput>,
+}
+
+/// The version to publish or retire.
+#[derive(InputObject)]
+pub struct ProtocolVersionInput {
+    pub protocol_id: ID,
+}
+
+/// The protocol version after the change.
+#[derive(SimpleObject)]
+pub struct ProtocolPayload {
+    pub protocol: Protocol,
+}
+
+#[derive(Default)]
+pub struct ProtocolDraftMutation;
+
+fn protocol_id(id: &ID) -> Result<uuid::Uuid, ApiError> {
+    ids::decode_uuid(ids::PROTOCOL, id)
+        .ok_or_else(|| ApiError::NotFound("No protocol with this id".into()))
+}
+
+#[Object]
+impl ProtocolDraftMutation {
+    /// Saves the draft of a protocol: the next version of its key, or in
+    /// place of that key's current draft. Published versions never change.
+    async fn save_protocol_draft(
+        &self,
+        ctx: &Context<'_>,
+        input: SaveProtocolDraftInput,
+    ) -> Result<ProtocolPayload> {
+        let content = serde_json::to_value(&input)
+            .map_err(|err| ApiError::Internal(anyhow::anyhow!("draft content: {err}")))?;
+        let saved = protocol_drafts::save(db(ctx), caller(ctx)?, content).await?;
+        Ok(ProtocolPayload {
+            protocol: Protocol(saved),
+        })
+    }
+
+    /// Publishes a draft: walks can then use it, and it never changes.
+    async fn publish_protocol(
+        &self,
+        ctx: &Context<'_>,
+        input: ProtocolVersionInput,
+    ) -> Result<ProtocolPayload> {
+        let id = protocol_id(&input.protocol_id)?;
+        let (from, to) = (ProtocolStatus::Draft, ProtocolStatus::Published);
+        let row = protocol_drafts::advance(db(ctx), caller(ctx)?, id, from, to).await?;
+        Ok(ProtocolPayload {
+            protocol: Protocol(row),
+        })
+    }
+
+    /// Retires a published version: no new walk can use it; existing walks
+    /// and their figures keep it.
+    async fn retire_protocol(
+        &self,
+        ctx: &Context<'_>,
+        input: ProtocolVersionInput,
+    ) -> Result<ProtocolPayload> {
+        let id = protocol_id(&input.protocol_id)?;
+        let (from, to) = (ProtocolStatus::Published, ProtocolStatus::Retired);
+        let row = protocol_drafts::advance(db(ctx), caller(ctx)?, id, from, to).await?;
+        Ok(ProtocolPayload {
+            protocol: Protocol(row),
+        })
+    }
+}

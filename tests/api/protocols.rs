@@ -1,0 +1,150 @@
+//! Protocol versions: drafts, publishing, retiring; walks use published
+//! versions only.
+
+use api::auth::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::on_both_stores;
+use crate::walks::{CREATE_WALK, walk_input};
+
+const SAVE: &str = "mutation($input: SaveProtocolDraftInput!) { saveProtocolDraft(input: $input) {
+  protocol { id key version status purpose publishedAt focusAreas { indicators { code } } } } }";
+
+const PUBLISH: &str = "mutation($id: ID!) { publishProtocol(input: { protocolId: $id }) {
+  protocol { version status publishedAt } } }";
+
+const RETIRE: &str = "mutation($id: ID!) { retireProtocol(input: { protocolId: $id }) {
+  protocol { version status } } }";
+
+fn draft(purpose: &str, threshold: i32) -> Value {
+    let levels: Vec<Value> = (1..=4)
+        .map(|v| json!({ "value": v, "label": format!("Level {v}") }))
+        .collect();
+    json!({ "input": {
+        "key": "trust-core", "name": "Trust core learning walk", "purpose": purpose,
+        "scale": { "levels": levels, "secureThreshold": threshold, "allowsNotObserved": true },
+        "focusAreas": [{ "key": "routines-for-learning", "lens": "CONSISTENCY",
+            "title": "Shared routines for learning", "indicators": [
+                { "code": "RL1", "statement": "The lesson opens with a short retrieval task." },
+                { "code": "RL5", "statement": "Pupils rehearse answers with a partner." }] }],
+    } })
+}
+
+fn error(body: &Value) -> Value {
+    json!({ "message": body["errors"][0]["message"], "extensions": body["errors"][0]["extensions"] })
+}
+
+async fn a_draft_becomes_the_next_version_and_only_published_ones_take_walks(app: TestApp) {
+    app.import_schools().await;
+    let first = app.import_core_protocol("2516").await;
+    let leader = app.leader("2516");
+
+    let saved = app
+        .data(
+            &leader,
+            SAVE,
+            draft("Check the new partner talk routine.", 3),
+        )
+        .await;
+    let v2 = &saved["saveProtocolDraft"]["protocol"];
+    assert_eq!(
+        (&v2["version"], &v2["status"], &v2["publishedAt"]),
+        (&json!(2), &json!("DRAFT"), &Value::Null)
+    );
+    let id = v2["id"].as_str().unwrap().to_owned();
+    let body = app
+        .graphql(
+            &leader,
+            CREATE_WALK,
+            json!({ "input": walk_input(137106, &id, "2025-10-07") }),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "protocolId");
+
+    let again = app
+        .data(&leader, SAVE, draft("Check partner talk in every room.", 3))
+        .await;
+    let replaced = &again["saveProtocolDraft"]["protocol"];
+    assert_eq!(
+        (&replaced["id"], &replaced["version"]),
+        (&json!(id), &json!(2))
+    );
+    assert_eq!(replaced["purpose"], "Check partner talk in every room.");
+
+    let published = app.data(&leader, PUBLISH, json!({ "id": id })).await;
+    assert_eq!(
+        published["publishProtocol"]["protocol"]["status"],
+        "PUBLISHED"
+    );
+    assert!(published["publishProtocol"]["protocol"]["publishedAt"].is_string());
+    let twice = app.graphql(&leader, PUBLISH, json!({ "id": id })).await;
+    let expected = json!({ "message": "the protocol version is PUBLISHED; only a DRAFT version can become PUBLISHED",
+        "extensions": { "code": "BAD_USER_INPUT", "field": "protocolId" } });
+    assert_eq!(error(&twice), expected);
+
+    let retired = app.data(&leader, RETIRE, json!({ "id": first })).await;
+    assert_eq!(
+        retired["retireProtocol"]["protocol"],
+        json!({ "version": 1, "status": "RETIRED" })
+    );
+    let body = app
+        .graphql(
+            &leader,
+            CREATE_WALK,
+            json!({ "input": walk_input(137106, &first, "2025-10-07") }),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "protocolId");
+    app.data(
+        &leader,
+        CREATE_WALK,
+        json!({ "input": walk_input(137106, &id, "2025-10-07") }),
+    )
+    .await;
+
+    let next = app.data(&leader, SAVE, draft("Version three.", 3)).await;
+    assert_eq!(next["saveProtocolDraft"]["protocol"]["version"], 3);
+}
+
+async fn a_bad_draft_or_the_wrong_caller_changes_nothing(app: TestApp) {
+    app.import_schools().await;
+    app.import_core_protocol("2516").await;
+    let leader = app.leader("2516");
+    let body = app.graphql(&leader, SAVE, draft("A purpose.", 7)).await;
+    assert_eq!(
+        body["errors"][0]["extensions"],
+        json!({ "code": "BAD_USER_INPUT", "field": "input" })
+    );
+    for token in [
+        app.token("2516", &[Role::SchoolLeader], Some(vec![137106])),
+        app.token("2516", &[Role::Analyst, Role::Partner], None),
+    ] {
+        let body = app.graphql(&token, SAVE, draft("A purpose.", 3)).await;
+        assert_eq!(
+            body["errors"][0]["extensions"],
+            json!({ "code": "FORBIDDEN" })
+        );
+    }
+    let saved = app.data(&leader, SAVE, draft("A purpose.", 3)).await;
+    let id = saved["saveProtocolDraft"]["protocol"]["id"].clone();
+    let body = app
+        .graphql(&app.leader("3111"), PUBLISH, json!({ "id": id }))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"],
+        json!({ "code": "NOT_FOUND" })
+    );
+
+    let list = app
+        .data(&leader, "{ protocols { version status } }", json!({}))
+        .await;
+    let expected =
+        json!([{ "version": 1, "status": "PUBLISHED" }, { "version": 2, "status": "DRAFT" }]);
+    assert_eq!(list["protocols"], expected);
+}
+
+on_both_stores!(
+    a_draft_becomes_the_next_version_and_only_published_ones_take_walks,
+    a_bad_draft_or_the_wrong_caller_changes_nothing,
+);
