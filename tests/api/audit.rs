@@ -130,7 +130,71 @@ async fn a_settings_change_is_audited_for_the_trust(app: TestApp) {
     );
 }
 
+const AMEND: &str = "mutation($input: AmendRatingsInput!) { amendRatings(input: $input) {
+  ratings { level } } }";
+
+async fn a_submitted_walk_is_corrected_only_by_an_audited_amendment(app: TestApp) {
+    app.import_schools().await;
+    let protocol = app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    let walk = create_walk(&app, &token, walk_input(137106, &protocol, "2025-10-07")).await;
+    let visit = add_visit(&app, &token, &walk, "English", 7).await;
+    rate(&app, &token, &walk, &visit, None, &[("RL1", Some(3))]).await;
+    let amend = |reason: &str| {
+        json!({ "input": { "walkId": walk, "visitId": visit, "reason": reason,
+            "ratings": [{ "indicatorCode": "RL1", "level": 2 }] } })
+    };
+    let early = app.graphql(&token, AMEND, amend("Typo")).await;
+    let message = "the walk is IN_PROGRESS; only a SUBMITTED or DEBRIEFED walk is amended";
+    assert_eq!(early["errors"][0]["message"], message);
+    submit(&app, &token, &walk).await;
+
+    let observer = app.token_for("obs-lead", "2516", &[Role::Observer], None);
+    let body = app.graphql(&observer, AMEND, amend("Typo")).await;
+    assert_eq!(
+        body["errors"][0]["extensions"],
+        json!({ "code": "FORBIDDEN" })
+    );
+    let data = app
+        .data(
+            &token,
+            AMEND,
+            amend("Level entered against the wrong indicator"),
+        )
+        .await;
+    assert_eq!(data["amendRatings"]["ratings"], json!([{ "level": 2 }]));
+
+    let trail = app.data(&token, TRAIL, json!({ "id": walk })).await;
+    let last = trail["walk"]["auditTrail"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["action"], "ratings.amended");
+    assert_eq!(
+        last["after"]["reason"],
+        "Level entered against the wrong indicator"
+    );
+    assert_eq!(
+        (
+            &last["before"][0]["level"],
+            &last["after"]["ratings"][0]["level"]
+        ),
+        (&json!(3), &json!(2))
+    );
+    let status = app
+        .data(
+            &token,
+            "query($id: ID!) { walk(id: $id) { status } }",
+            json!({ "id": walk }),
+        )
+        .await;
+    assert_eq!(status["walk"]["status"], "SUBMITTED");
+}
+
 on_both_stores!(
+    a_submitted_walk_is_corrected_only_by_an_audited_amendment,
     a_walk_trail_lists_each_change_with_before_and_after,
     only_trust_wide_leaders_read_a_trail,
     a_settings_change_is_audited_for_the_trust,

@@ -5,7 +5,7 @@ use chrono::NaiveTime;
 
 use super::evidence::EvidenceWarning;
 use super::walk::{ObserverRole, Rating, RatingOutcome, Visit, Walk};
-use super::{Date, db, ids, writer};
+use super::{Date, db, ids, leader, writer};
 use crate::data::ratings::{self, NewRatings, RatingEntry};
 use crate::data::visits::{self, NewVisit};
 use crate::data::walks::{self, NewObserver, NewWalk};
@@ -118,6 +118,50 @@ fn walk_id(id: &ID) -> Result<uuid::Uuid, ApiError> {
     ids::decode_uuid(ids::WALK, id).ok_or_else(|| ApiError::NotFound("No walk with this id".into()))
 }
 
+/// A correction of a submitted walk's ratings.
+#[derive(InputObject)]
+pub struct AmendRatingsInput {
+    #[graphql(flatten)]
+    pub ratings: RecordRatingsInput,
+    /// Why the ratings change, kept in the audit trail.
+    pub reason: String,
+}
+
+/// Records or amends ratings: the common path of both mutations.
+async fn record(
+    ctx: &Context<'_>,
+    caller: &crate::auth::Caller,
+    input: RecordRatingsInput,
+    amendment_reason: Option<String>,
+) -> Result<RecordRatingsPayload> {
+    let visit_id = ids::decode_uuid(ids::VISIT, &input.visit_id)
+        .ok_or_else(|| ApiError::NotFound("No visit with this id".into()))?;
+    let entries = input.ratings.into_iter().map(|r| RatingEntry {
+        indicator_code: r.indicator_code,
+        outcome: r.outcome.map(Into::into),
+        level: r.level,
+        evidence: r.evidence,
+    });
+    let new = NewRatings {
+        walk_id: walk_id(&input.walk_id)?,
+        visit_id,
+        observer_reference: input.observer_reference,
+        entries: entries.collect(),
+        expected_version: input.expected_version,
+        amendment_reason,
+    };
+    let recorded = ratings::record(db(ctx), caller, new).await?;
+    Ok(RecordRatingsPayload {
+        visit: Visit(recorded.visit),
+        ratings: recorded.ratings.into_iter().map(Rating).collect(),
+        warnings: recorded
+            .warnings
+            .into_iter()
+            .map(EvidenceWarning::from)
+            .collect(),
+    })
+}
+
 #[derive(Default)]
 pub struct WalkMutation;
 
@@ -179,32 +223,17 @@ impl WalkMutation {
         ctx: &Context<'_>,
         input: RecordRatingsInput,
     ) -> Result<RecordRatingsPayload> {
-        let caller = writer(ctx)?;
-        let visit_id = ids::decode_uuid(ids::VISIT, &input.visit_id)
-            .ok_or_else(|| ApiError::NotFound("No visit with this id".into()))?;
-        let entries = input.ratings.into_iter().map(|r| RatingEntry {
-            indicator_code: r.indicator_code,
-            outcome: r.outcome.map(Into::into),
-            level: r.level,
-            evidence: r.evidence,
-        });
-        let new = NewRatings {
-            walk_id: walk_id(&input.walk_id)?,
-            visit_id,
-            observer_reference: input.observer_reference,
-            entries: entries.collect(),
-            expected_version: input.expected_version,
-        };
-        let recorded = ratings::record(db(ctx), caller, new).await?;
-        Ok(RecordRatingsPayload {
-            visit: Visit(recorded.visit),
-            ratings: recorded.ratings.into_iter().map(Rating).collect(),
-            warnings: recorded
-                .warnings
-                .into_iter()
-                .map(EvidenceWarning::from)
-                .collect(),
-        })
+        record(ctx, writer(ctx)?, input, None).await
+    }
+
+    /// Corrects ratings of a submitted or debriefed walk, with the reason;
+    /// the audit trail keeps the ratings before and after (leaders only).
+    async fn amend_ratings(
+        &self,
+        ctx: &Context<'_>,
+        input: AmendRatingsInput,
+    ) -> Result<RecordRatingsPayload> {
+        record(ctx, leader(ctx)?, input.ratings, Some(input.reason)).await
     }
 
     /// Submits a walk with at least one visit; its ratings then lock.

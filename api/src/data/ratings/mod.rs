@@ -40,6 +40,8 @@ pub struct NewRatings {
     pub entries: Vec<RatingEntry>,
     /// The walk's version the caller last read, if it wants that checked.
     pub expected_version: Option<i32>,
+    /// Set to correct the ratings of a submitted walk: why, for the audit.
+    pub amendment_reason: Option<String>,
 }
 
 /// What recording wrote, and what the caller should look at again.
@@ -120,7 +122,13 @@ pub async fn record(
             "the visit belongs to another walk",
         ));
     }
-    let walk = walks::claim_open(&txn, scope, walk.id, input.expected_version).await?;
+    let reason = (input.amendment_reason.as_deref())
+        .map(|reason| text::required("reason", reason, 500, true))
+        .transpose()?;
+    let walk = match &reason {
+        None => walks::claim_open(&txn, scope, walk.id, input.expected_version).await?,
+        Some(_) => walks::claim_for_amendment(&txn, scope, walk.id, input.expected_version).await?,
+    };
     walks::ensure_on_team(&txn, caller, walk.id).await?;
 
     let reference = match input.observer_reference {
@@ -200,12 +208,22 @@ pub async fn record(
 
     let saved = observer_ratings(&txn, scope, visit.id, observer_id).await?;
     let change = Change {
-        action: "ratings.recorded",
+        action: if reason.is_some() {
+            "ratings.amended"
+        } else {
+            "ratings.recorded"
+        },
         subject_type: "Visit",
         subject_id: visit.id.to_string(),
         walk_id: Some(walk.id),
     };
-    audit::record(&txn, caller, change, Some(&before), Some(&saved)).await?;
+    let after = serde_json::json!({ "ratings": saved, "reason": reason });
+    let after = if reason.is_some() {
+        after
+    } else {
+        serde_json::json!(saved)
+    };
+    audit::record(&txn, caller, change, Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(Recorded {
         visit,

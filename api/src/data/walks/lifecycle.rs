@@ -62,11 +62,14 @@ async fn move_walk(
     scope: &Scope,
     id: Uuid,
     from: &[WalkStatus],
-    to: WalkStatus,
+    to: Option<WalkStatus>,
     expected: Option<i32>,
 ) -> ApiResult<bool> {
-    let mut update = walk::Entity::update_many()
-        .col_expr(Column::Status, Expr::value(to))
+    let mut update = walk::Entity::update_many();
+    if let Some(to) = to {
+        update = update.col_expr(Column::Status, Expr::value(to));
+    }
+    let mut update = update
         .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
         .col_expr(Column::Version, Expr::col(Column::Version).add(1))
         .filter(in_scope(scope))
@@ -87,8 +90,39 @@ pub async fn claim_open(
     id: Uuid,
     expected: Option<i32>,
 ) -> ApiResult<walk::Model> {
-    if !move_walk(txn, scope, id, &OPEN, WalkStatus::InProgress, expected).await? {
+    if !move_walk(
+        txn,
+        scope,
+        id,
+        &OPEN,
+        Some(WalkStatus::InProgress),
+        expected,
+    )
+    .await?
+    {
         return Err(refused(txn, scope, id, &OPEN, locked).await);
+    }
+    let walk = by_id(txn, scope, id).await?;
+    walk.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("claimed walk vanished")))
+}
+
+/// Claims a submitted or debriefed walk for an audited amendment of its
+/// ratings, keeping its status.
+pub async fn claim_for_amendment(
+    txn: &impl ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+    expected: Option<i32>,
+) -> ApiResult<walk::Model> {
+    let amendable = [WalkStatus::Submitted, WalkStatus::Debriefed];
+    if !move_walk(txn, scope, id, &amendable, None, expected).await? {
+        let wrong_state = |walk: &walk::Model| {
+            let status = status_name(walk.status);
+            let message =
+                format!("the walk is {status}; only a SUBMITTED or DEBRIEFED walk is amended");
+            ApiError::invalid("walkId", message)
+        };
+        return Err(refused(txn, scope, id, &amendable, wrong_state).await);
     }
     let walk = by_id(txn, scope, id).await?;
     walk.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("claimed walk vanished")))
@@ -161,7 +195,7 @@ pub async fn transition(
     let Some(before) = by_id(txn, scope, id).await? else {
         return Err(ApiError::NotFound("No walk with this id".into()));
     };
-    if !move_walk(txn, scope, id, from, to, expected).await? {
+    if !move_walk(txn, scope, id, from, Some(to), expected).await? {
         let wrong_state = |now: &walk::Model| {
             let allowed: Vec<&str> = from.iter().map(|s| status_name(*s)).collect();
             let message = format!(

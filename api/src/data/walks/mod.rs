@@ -18,7 +18,7 @@ use crate::auth::Scope;
 use crate::error::ApiResult;
 
 pub use create::{NewObserver, NewWalk, create, upsert_observers};
-pub use lifecycle::{cancel, claim_open, close, submit, transition};
+pub use lifecycle::{cancel, claim_for_amendment, claim_open, close, submit, transition};
 pub use team::ensure_on_team;
 
 /// Optional filters on the walk list.
