@@ -18,6 +18,8 @@ pub struct Model {
     pub started_at: Option<Time>,
     pub minutes: i32,
     pub created_at: DateTimeUtc,
+    /// Neutral notes on the visit as a whole.
+    pub notes: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

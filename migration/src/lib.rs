@@ -15,6 +15,7 @@ mod m20261204_000007_create_debriefs_and_actions;
 mod m20261204_000008_create_school_contexts;
 mod m20261204_000009_create_highlights;
 mod m20261204_000010_add_walk_version;
+mod m20261204_000011_add_visit_notes;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000008_create_school_contexts::Migration),
             Box::new(m20261204_000009_create_highlights::Migration),
             Box::new(m20261204_000010_add_walk_version::Migration),
+            Box::new(m20261204_000011_add_visit_notes::Migration),
         ]
     }
 }

@@ -165,7 +165,27 @@ async fn only_a_trust_wide_leader_changes_settings_and_only_for_their_trust(app:
     assert_eq!(mine["trust"], expected);
 }
 
+async fn visit_notes_are_checked_like_evidence(app: TestApp) {
+    let (walk, _) = open_visit(&app).await;
+    let leader = app.leader("2516");
+    let add = "mutation($input: AddVisitInput!) { addVisit(input: $input) {
+      visit { notes } warnings { field kind text } } }";
+    let input = json!({ "input": { "walkId": walk, "subject": "Science", "minutes": 12,
+        "notes": "Dr Evans ran an outstanding practical." } });
+    let data = app.data(&leader, add, input).await;
+    assert_eq!(
+        data["addVisit"]["visit"]["notes"],
+        "Dr Evans ran an outstanding practical."
+    );
+    let expected = json!([
+        { "field": "notes", "kind": "PERSONAL_NAME", "text": "Dr Evans" },
+        { "field": "notes", "kind": "JUDGEMENTAL_WORDING", "text": "outstanding" },
+    ]);
+    assert_eq!(data["addVisit"]["warnings"], expected);
+}
+
 on_both_stores!(
+    visit_notes_are_checked_like_evidence,
     judgemental_wording_and_names_are_stored_with_warnings,
     a_strict_trust_refuses_such_evidence_and_writes_nothing,
     a_trust_list_of_terms_replaces_the_default_until_reset,

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::auth::{Caller, Scope};
 use crate::data::audit::{self, Change};
+use crate::data::evidence::{self, EvidenceWarning};
 use crate::data::{begin_write, text, walks};
 use crate::error::{ApiError, ApiResult};
 
@@ -37,6 +38,8 @@ pub struct NewVisit {
     pub minutes: i32,
     /// The walk's version the caller last read, if it wants that checked.
     pub expected_version: Option<i32>,
+    /// Neutral notes on the visit as a whole.
+    pub notes: Option<String>,
 }
 
 /// Checks the visit's context and settles its key stage.
@@ -81,12 +84,18 @@ pub async fn add(
     db: &DatabaseConnection,
     caller: &Caller,
     input: NewVisit,
-) -> ApiResult<(visit::Model, walk::Model)> {
+) -> ApiResult<(visit::Model, walk::Model, Vec<EvidenceWarning>)> {
     let scope = &caller.scope;
     let key_stage = checked_key_stage(&input)?;
+    let notes = text::optional("notes", input.notes.as_deref(), 2000, true)?;
     let txn = begin_write(db).await?;
     let walk = walks::claim_open(&txn, scope, input.walk_id, input.expected_version).await?;
     walks::ensure_on_team(&txn, caller, walk.id).await?;
+    let texts = notes
+        .iter()
+        .map(|text| ("notes".to_owned(), text.as_str()))
+        .collect();
+    let warnings = evidence::review(&txn, scope, texts).await?;
 
     let visit = visit::Model {
         trust_id: scope.trust.clone(),
@@ -98,6 +107,7 @@ pub async fn add(
         started_at: input.started_at,
         minutes: input.minutes,
         created_at: Utc::now(),
+        notes,
     };
     visit::Entity::insert(visit::ActiveModel::from(visit.clone()))
         .exec_without_returning(&txn)
@@ -110,7 +120,7 @@ pub async fn add(
     };
     audit::record(&txn, caller, change, None::<&visit::Model>, Some(&visit)).await?;
     txn.commit().await?;
-    Ok((visit, walk))
+    Ok((visit, walk, warnings))
 }
 
 /// A visit and its walk, if the walk is visible to the scope.

@@ -121,6 +121,7 @@ impl Batch {
                 started_at: Some(started),
                 minutes,
                 created_at: plan.date.and_time(started).and_utc(),
+                notes: None,
             });
 
             let recorded_at = plan

@@ -49,6 +49,8 @@ pub struct AddVisitInput {
     pub started_at: Option<String>,
     /// Length of the visit, 1 to 120.
     pub minutes: i32,
+    /// Neutral notes on the visit as a whole, checked like evidence.
+    pub notes: Option<String>,
     /// The walk's `version` as last read: the visit is refused with
     /// `CONFLICT` if the walk has changed since.
     pub expected_version: Option<i32>,
@@ -101,6 +103,8 @@ pub struct WalkPayload {
 pub struct AddVisitPayload {
     pub visit: Visit,
     pub walk: Walk,
+    /// Notes that read as a judgement or name a person.
+    pub warnings: Vec<EvidenceWarning>,
 }
 
 /// The visit and the observer's ratings as stored.
@@ -208,11 +212,13 @@ impl WalkMutation {
             started_at,
             minutes: input.minutes,
             expected_version: input.expected_version,
+            notes: input.notes,
         };
-        let (visit, walk) = visits::add(db(ctx), caller, new).await?;
+        let (visit, walk, warnings) = visits::add(db(ctx), caller, new).await?;
         Ok(AddVisitPayload {
             visit: Visit(visit),
             walk: Walk(walk),
+            warnings: warnings.into_iter().map(EvidenceWarning::from).collect(),
         })
     }
 

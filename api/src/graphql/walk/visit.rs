@@ -44,6 +44,11 @@ impl Visit {
         self.0.minutes
     }
 
+    /// Neutral notes on the visit as a whole.
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+
     /// Every observer's ratings for this visit, in a stable order that is
     /// not the protocol's: sort by `indicator.code` to display them.
     #[graphql(complexity = "40 * child_complexity")]
