@@ -15,6 +15,7 @@ mod evidence;
 mod highlights;
 mod http;
 mod import;
+mod matrix;
 mod observers;
 mod protocols;
 mod roles;
