@@ -9,7 +9,6 @@ use super::protocol::FocusArea;
 use super::school::School;
 use super::{caller, db, ids, loaders, one, writer};
 use crate::data::highlights::{self, NewHighlight};
-use crate::error::ApiError;
 
 /// Strong practice seen on a walk, worth sharing.
 pub struct Highlight(pub highlight::Model);
@@ -121,8 +120,7 @@ impl HighlightMutation {
         input: CreateHighlightInput,
     ) -> Result<CreateHighlightPayload> {
         let caller = writer(ctx)?;
-        let walk_id = ids::decode_uuid(ids::WALK, &input.walk_id)
-            .ok_or_else(|| ApiError::NotFound("No walk with this id".into()))?;
+        let walk_id = ids::known(ids::WALK, &input.walk_id)?;
         let new = NewHighlight {
             walk_id,
             focus_area_key: input.focus_area_key,
@@ -144,8 +142,7 @@ impl HighlightMutation {
         input: PublishHighlightInput,
     ) -> Result<PublishHighlightPayload> {
         let caller = caller(ctx)?;
-        let id = ids::decode_uuid(ids::HIGHLIGHT, &input.highlight_id)
-            .ok_or_else(|| ApiError::NotFound("No highlight with this id".into()))?;
+        let id = ids::known(ids::HIGHLIGHT, &input.highlight_id)?;
         let row = highlights::publish(db(ctx), caller, id).await?;
         Ok(PublishHighlightPayload {
             highlight: Highlight(row),

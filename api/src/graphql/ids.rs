@@ -6,6 +6,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
+use crate::error::ApiError;
+
 pub const TRUST: &str = "Trust";
 pub const SCHOOL: &str = "School";
 pub const PROTOCOL: &str = "Protocol";
@@ -31,4 +33,13 @@ pub fn decode(kind: &str, id: &ID) -> Option<String> {
 
 pub fn decode_uuid(kind: &str, id: &ID) -> Option<Uuid> {
     decode(kind, id)?.parse().ok()
+}
+
+/// The key of an id that a write names: an id of another kind, or not an
+/// id at all, is a record that does not exist.
+pub fn known(kind: &str, id: &ID) -> Result<Uuid, ApiError> {
+    decode_uuid(kind, id).ok_or_else(|| {
+        let what = kind.to_lowercase();
+        ApiError::NotFound(format!("No {what} with this id"))
+    })
 }

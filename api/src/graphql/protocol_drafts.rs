@@ -76,11 +76,6 @@ pub struct ProtocolPayload {
 #[derive(Default)]
 pub struct ProtocolDraftMutation;
 
-fn protocol_id(id: &ID) -> Result<uuid::Uuid, ApiError> {
-    ids::decode_uuid(ids::PROTOCOL, id)
-        .ok_or_else(|| ApiError::NotFound("No protocol with this id".into()))
-}
-
 #[Object]
 impl ProtocolDraftMutation {
     /// Saves the draft of a protocol: the next version of its key, or in
@@ -104,7 +99,7 @@ impl ProtocolDraftMutation {
         ctx: &Context<'_>,
         input: ProtocolVersionInput,
     ) -> Result<ProtocolPayload> {
-        let id = protocol_id(&input.protocol_id)?;
+        let id = ids::known(ids::PROTOCOL, &input.protocol_id)?;
         let (from, to) = (ProtocolStatus::Draft, ProtocolStatus::Published);
         let row = protocol_drafts::advance(db(ctx), caller(ctx)?, id, from, to).await?;
         Ok(ProtocolPayload {
@@ -119,7 +114,7 @@ impl ProtocolDraftMutation {
         ctx: &Context<'_>,
         input: ProtocolVersionInput,
     ) -> Result<ProtocolPayload> {
-        let id = protocol_id(&input.protocol_id)?;
+        let id = ids::known(ids::PROTOCOL, &input.protocol_id)?;
         let (from, to) = (ProtocolStatus::Published, ProtocolStatus::Retired);
         let row = protocol_drafts::advance(db(ctx), caller(ctx)?, id, from, to).await?;
         Ok(ProtocolPayload {

@@ -118,10 +118,6 @@ pub struct RecordRatingsPayload {
     pub warnings: Vec<EvidenceWarning>,
 }
 
-fn walk_id(id: &ID) -> Result<uuid::Uuid, ApiError> {
-    ids::decode_uuid(ids::WALK, id).ok_or_else(|| ApiError::NotFound("No walk with this id".into()))
-}
-
 /// A correction of a submitted walk's ratings.
 #[derive(InputObject)]
 pub struct AmendRatingsInput {
@@ -138,8 +134,7 @@ async fn record(
     input: RecordRatingsInput,
     amendment_reason: Option<String>,
 ) -> Result<RecordRatingsPayload> {
-    let visit_id = ids::decode_uuid(ids::VISIT, &input.visit_id)
-        .ok_or_else(|| ApiError::NotFound("No visit with this id".into()))?;
+    let visit_id = ids::known(ids::VISIT, &input.visit_id)?;
     let entries = input.ratings.into_iter().map(|r| RatingEntry {
         indicator_code: r.indicator_code,
         outcome: r.outcome.map(Into::into),
@@ -147,7 +142,7 @@ async fn record(
         evidence: r.evidence,
     });
     let new = NewRatings {
-        walk_id: walk_id(&input.walk_id)?,
+        walk_id: ids::known(ids::WALK, &input.walk_id)?,
         visit_id,
         observer_reference: input.observer_reference,
         entries: entries.collect(),
@@ -174,8 +169,7 @@ impl WalkMutation {
     /// Plans a walk at a school of the caller's scope.
     async fn create_walk(&self, ctx: &Context<'_>, input: CreateWalkInput) -> Result<WalkPayload> {
         let caller = writer(ctx)?;
-        let protocol_id = ids::decode_uuid(ids::PROTOCOL, &input.protocol_id)
-            .ok_or_else(|| ApiError::NotFound("No protocol with this id".into()))?;
+        let protocol_id = ids::known(ids::PROTOCOL, &input.protocol_id)?;
         let observers = input.observers.into_iter().map(|o| NewObserver {
             reference: o.reference,
             display_name: o.display_name,
@@ -205,7 +199,7 @@ impl WalkMutation {
             ),
         };
         let new = NewVisit {
-            walk_id: walk_id(&input.walk_id)?,
+            walk_id: ids::known(ids::WALK, &input.walk_id)?,
             subject: input.subject,
             year_group: input.year_group,
             key_stage: input.key_stage,
@@ -248,7 +242,7 @@ impl WalkMutation {
         let walk = walks::submit(
             db(ctx),
             caller,
-            walk_id(&input.walk_id)?,
+            ids::known(ids::WALK, &input.walk_id)?,
             input.expected_version,
         )
         .await?;

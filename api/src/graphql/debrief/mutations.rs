@@ -6,7 +6,6 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use super::{Action, ActionStatus, Debrief, SchoolRole};
 use crate::data::debriefs::{self, ActionChange, NewAction, NewDebrief};
 use crate::data::walks;
-use crate::error::ApiError;
 use crate::graphql::evidence::EvidenceWarning;
 use crate::graphql::walk::Walk;
 use crate::graphql::{Date, db, ids, leader};
@@ -82,10 +81,6 @@ pub struct WalkStatusPayload {
     pub walk: Walk,
 }
 
-fn walk_id(id: &ID) -> Result<uuid::Uuid, ApiError> {
-    ids::decode_uuid(ids::WALK, id).ok_or_else(|| ApiError::NotFound("No walk with this id".into()))
-}
-
 #[derive(Default)]
 pub struct DebriefMutation;
 
@@ -105,7 +100,7 @@ impl DebriefMutation {
             due_on: a.due_on.0,
         });
         let new = NewDebrief {
-            walk_id: walk_id(&input.walk_id)?,
+            walk_id: ids::known(ids::WALK, &input.walk_id)?,
             held_on: input.held_on.0,
             participants: input.participants.into_iter().map(Into::into).collect(),
             strengths: input.strengths,
@@ -133,8 +128,7 @@ impl DebriefMutation {
         input: UpdateActionInput,
     ) -> Result<UpdateActionPayload> {
         let caller = leader(ctx)?;
-        let id = ids::decode_uuid(ids::ACTION, &input.action_id)
-            .ok_or_else(|| ApiError::NotFound("No action with this id".into()))?;
+        let id = ids::known(ids::ACTION, &input.action_id)?;
         let change = ActionChange {
             id,
             status: input.status.map(Into::into),
@@ -156,7 +150,7 @@ impl DebriefMutation {
         let walk = walks::close(
             db(ctx),
             caller,
-            walk_id(&input.walk_id)?,
+            ids::known(ids::WALK, &input.walk_id)?,
             input.expected_version,
         )
         .await?;
@@ -170,7 +164,7 @@ impl DebriefMutation {
         input: CancelWalkInput,
     ) -> Result<WalkStatusPayload> {
         let caller = leader(ctx)?;
-        let id = walk_id(&input.walk_id)?;
+        let id = ids::known(ids::WALK, &input.walk_id)?;
         let walk =
             walks::cancel(db(ctx), caller, id, &input.reason, input.expected_version).await?;
         Ok(WalkStatusPayload { walk: Walk(walk) })
