@@ -208,7 +208,77 @@ async fn overdue_actions_are_listed_per_school_and_trust_within_scope(app: TestA
     );
 }
 
+/// Every move from every state: only the lifecycle's own edges succeed.
+async fn every_move_from_every_state_follows_the_lifecycle(app: TestApp) {
+    app.import_schools().await;
+    let protocol = app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    let submit_q = "mutation($id: ID!) { submitWalk(input: { walkId: $id }) { walk { status } } }";
+    let moves: [(&str, fn(&str) -> Value); 4] = [
+        (submit_q, |w| json!({ "id": w })),
+        (DEBRIEF, |w| debrief_input(w, "2025-12-31")),
+        (CLOSE, |w| json!({ "id": w })),
+        (CANCEL, |w| json!({ "id": w })),
+    ];
+    // Walks brought to each state; which moves each allows.
+    let states = [
+        "PLANNED",
+        "IN_PROGRESS",
+        "SUBMITTED",
+        "DEBRIEFED",
+        "CLOSED",
+        "CANCELLED",
+    ];
+    let allowed = [
+        [false, false, false, true],
+        [true, false, false, true],
+        [false, true, false, false],
+        [false, false, true, false],
+        [false, false, false, false],
+        [false, false, false, false],
+    ];
+    for (day, (state, allowed)) in (1..).zip(states.iter().zip(allowed)) {
+        for (m, (query, vars)) in moves.iter().enumerate() {
+            let walk = create_walk(
+                &app,
+                &token,
+                walk_input(137106, &protocol, &format!("2025-10-{day:02}")),
+            )
+            .await;
+            let steps: &[usize] = match *state {
+                "PLANNED" => &[],
+                "IN_PROGRESS" => &[9],
+                "SUBMITTED" => &[9, 0],
+                "DEBRIEFED" => &[9, 0, 1],
+                "CLOSED" => &[9, 0, 1, 2],
+                _ => &[3],
+            };
+            for step in steps {
+                if *step == 9 {
+                    add_visit(&app, &token, &walk, "English", 7).await;
+                } else {
+                    let (q, v) = &moves[*step];
+                    app.data(&token, q, v(&walk)).await;
+                }
+            }
+            let body = app.graphql(&token, query, vars(&walk)).await;
+            let ok = body.get("errors").is_none();
+            assert_eq!(ok, allowed[m], "move {m} from {state}: {body}");
+            if !ok {
+                assert_eq!(
+                    body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+                    "{body}"
+                );
+                let read = "query($id: ID!) { walk(id: $id) { status } }";
+                let now = app.data(&token, read, json!({ "id": walk })).await;
+                assert_eq!(now["walk"]["status"], *state, "move {m} changed {state}");
+            }
+        }
+    }
+}
+
 on_both_stores!(
+    every_move_from_every_state_follows_the_lifecycle,
     a_debriefed_and_closed_walk_keeps_its_figures_and_trail,
     illegal_transitions_name_the_current_state_and_change_nothing,
     overdue_actions_are_listed_per_school_and_trust_within_scope,

@@ -144,7 +144,42 @@ async fn a_bad_draft_or_the_wrong_caller_changes_nothing(app: TestApp) {
     assert_eq!(list["protocols"], expected);
 }
 
+async fn a_walk_keeps_its_version_and_figures_never_mix_versions(app: TestApp) {
+    app.import_schools().await;
+    let first = app.import_core_protocol("2516").await;
+    let leader = app.leader("2516");
+    let walk =
+        crate::walks::create_walk(&app, &leader, walk_input(137106, &first, "2025-10-07")).await;
+    let visit = crate::walks::add_visit(&app, &leader, &walk, "English", 7).await;
+    crate::walks::rate(&app, &leader, &walk, &visit, None, &[("RL1", Some(3))]).await;
+    crate::walks::submit(&app, &leader, &walk).await;
+
+    let saved = app.data(&leader, SAVE, draft("Second version.", 3)).await;
+    let second = saved["saveProtocolDraft"]["protocol"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.data(&leader, PUBLISH, json!({ "id": second })).await;
+
+    let read = "query($id: ID!) { walk(id: $id) { protocol { version } } }";
+    let pinned = app.data(&leader, read, json!({ "id": walk })).await;
+    assert_eq!(pinned["walk"]["protocol"]["version"], 1);
+    let figures =
+        "query($p: ID!) { variation(protocolId: $p) { protocol { version } trust { n } } }";
+    let v1 = app.data(&leader, figures, json!({ "p": first })).await;
+    assert_eq!(
+        v1["variation"],
+        json!({ "protocol": { "version": 1 }, "trust": { "n": 1 } })
+    );
+    let v2 = app.data(&leader, figures, json!({ "p": second })).await;
+    assert_eq!(
+        v2["variation"],
+        json!({ "protocol": { "version": 2 }, "trust": { "n": 0 } })
+    );
+}
+
 on_both_stores!(
+    a_walk_keeps_its_version_and_figures_never_mix_versions,
     a_draft_becomes_the_next_version_and_only_published_ones_take_walks,
     a_bad_draft_or_the_wrong_caller_changes_nothing,
 );
