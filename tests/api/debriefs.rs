@@ -208,13 +208,16 @@ async fn overdue_actions_are_listed_per_school_and_trust_within_scope(app: TestA
     );
 }
 
+/// A lifecycle mutation and how to ask it of a walk.
+type Move = (&'static str, fn(&str) -> Value);
+
 /// Every move from every state: only the lifecycle's own edges succeed.
 async fn every_move_from_every_state_follows_the_lifecycle(app: TestApp) {
     app.import_schools().await;
     let protocol = app.import_core_protocol("2516").await;
     let token = app.leader("2516");
     let submit_q = "mutation($id: ID!) { submitWalk(input: { walkId: $id }) { walk { status } } }";
-    let moves: [(&str, fn(&str) -> Value); 4] = [
+    let moves: [Move; 4] = [
         (submit_q, |w| json!({ "id": w })),
         (DEBRIEF, |w| debrief_input(w, "2025-12-31")),
         (CLOSE, |w| json!({ "id": w })),
