@@ -39,8 +39,16 @@ async fn a_highlight_is_shared_with_every_school_once_published(app: TestApp) {
     assert_eq!(unknown["errors"][0]["extensions"]["field"], "focusAreaKey");
 
     let observer = app.token("2516", &[Role::Observer], Some(vec![137106]));
+    let body = app
+        .graphql(&observer, CREATE, input(&walk, "routines-for-learning"))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"],
+        json!({ "code": "FORBIDDEN" })
+    );
+    let own = app.token("2516", &[Role::SchoolLeader], Some(vec![137106]));
     let data = app
-        .data(&observer, CREATE, input(&walk, "routines-for-learning"))
+        .data(&own, CREATE, input(&walk, "routines-for-learning"))
         .await;
     let created = &data["createHighlight"];
     assert_eq!(
@@ -69,7 +77,6 @@ async fn a_highlight_is_shared_with_every_school_once_published(app: TestApp) {
         json!({ "code": "NOT_FOUND" })
     );
 
-    let own = app.token("2516", &[Role::SchoolLeader], Some(vec![137106]));
     let published = app.data(&own, PUBLISH, json!({ "id": id })).await;
     assert!(published["publishHighlight"]["highlight"]["publishedAt"].is_string());
     let shared = json!([{ "title": "Retrieval starters",
@@ -78,6 +85,13 @@ async fn a_highlight_is_shared_with_every_school_once_published(app: TestApp) {
         app.data(&elsewhere, LIST, json!({})).await["highlights"],
         shared
     );
+    let note = "mutation { recordSchoolContext(input: { schoolUrn: 137106,
+      writtenOn: \"2025-09-01\", note: \"New head started.\" }) { context { version } } }";
+    app.data(&own, note, json!({})).await;
+    let context = "{ highlights { school { context { note } contextHistory { note } } } }";
+    let seen = app.data(&elsewhere, context, json!({})).await;
+    let hidden = json!([{ "school": { "context": null, "contextHistory": [] } }]);
+    assert_eq!(seen["highlights"], hidden);
     assert_eq!(
         app.data(&app.leader("3111"), LIST, json!({})).await["highlights"],
         json!([])

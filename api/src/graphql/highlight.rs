@@ -7,7 +7,7 @@ use entity::highlight;
 use super::evidence::EvidenceWarning;
 use super::protocol::FocusArea;
 use super::school::School;
-use super::{caller, db, ids, loaders, one, writer};
+use super::{caller, db, ids, leader, loaders, one};
 use crate::data::highlights::{self, NewHighlight};
 
 /// Strong practice seen on a walk, worth sharing.
@@ -113,13 +113,14 @@ pub struct HighlightMutation;
 
 #[Object]
 impl HighlightMutation {
-    /// Records strong practice seen on a submitted walk.
+    /// Records strong practice seen on a submitted walk (leaders and
+    /// partners).
     async fn create_highlight(
         &self,
         ctx: &Context<'_>,
         input: CreateHighlightInput,
     ) -> Result<CreateHighlightPayload> {
-        let caller = writer(ctx)?;
+        let caller = leader(ctx)?;
         let walk_id = ids::known(ids::WALK, &input.walk_id)?;
         let new = NewHighlight {
             walk_id,

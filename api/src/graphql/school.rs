@@ -53,13 +53,21 @@ impl School {
     }
 
     /// The school's latest note on its context: read it beside its figures.
+    /// Null for a school outside the caller's scope (one named by a shared
+    /// highlight, say).
     async fn context(&self, ctx: &Context<'_>) -> Result<Option<SchoolContext>> {
+        if !caller(ctx)?.scope.sees_school(self.0.urn) {
+            return Ok(None);
+        }
         let notes = many(&loaders(ctx).contexts_of_school, self.0.urn).await?;
         Ok(notes.into_iter().last().map(SchoolContext))
     }
 
     /// Every version of the school's context note, newest first.
     async fn context_history(&self, ctx: &Context<'_>) -> Result<Vec<SchoolContext>> {
+        if !caller(ctx)?.scope.sees_school(self.0.urn) {
+            return Ok(Vec::new());
+        }
         let notes = many(&loaders(ctx).contexts_of_school, self.0.urn).await?;
         Ok(notes.into_iter().rev().map(SchoolContext).collect())
     }

@@ -227,7 +227,8 @@ impl WalkMutation {
     }
 
     /// Corrects ratings of a submitted or debriefed walk, with the reason;
-    /// the audit trail keeps the ratings before and after (leaders only).
+    /// the audit trail keeps the ratings before and after (leaders and
+    /// partners).
     async fn amend_ratings(
         &self,
         ctx: &Context<'_>,

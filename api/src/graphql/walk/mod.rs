@@ -161,11 +161,12 @@ impl Walk {
     }
 
     /// Every change to the walk, its visits and its ratings, oldest first.
-    /// Trust-wide trust leaders only.
-    async fn audit_trail(&self, ctx: &Context<'_>) -> Result<Vec<AuditEvent>> {
+    /// Trust-wide trust leaders only; null with a `FORBIDDEN` error for
+    /// anyone else.
+    async fn audit_trail(&self, ctx: &Context<'_>) -> Result<Option<Vec<AuditEvent>>> {
         caller(ctx)?.require_trust_leader()?;
         let events = many(&loaders(ctx).audit_of_walk, self.0.id).await?;
-        Ok(events.into_iter().map(AuditEvent).collect())
+        Ok(Some(events.into_iter().map(AuditEvent).collect()))
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
