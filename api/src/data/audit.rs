@@ -20,6 +20,28 @@ pub struct Change {
     pub walk_id: Option<Uuid>,
 }
 
+impl Change {
+    /// A change to a record, belonging to `walk_id` when it has one.
+    pub fn new(
+        action: &'static str,
+        subject_type: &'static str,
+        subject_id: impl ToString,
+        walk_id: Option<Uuid>,
+    ) -> Change {
+        Change {
+            action,
+            subject_type,
+            subject_id: subject_id.to_string(),
+            walk_id,
+        }
+    }
+
+    /// A change to the walk itself.
+    pub fn to_walk(action: &'static str, walk_id: Uuid) -> Change {
+        Change::new(action, "Walk", walk_id, Some(walk_id))
+    }
+}
+
 fn json(value: Option<&impl Serialize>) -> ApiResult<Option<String>> {
     let text = value.map(serde_json::to_string).transpose();
     text.map_err(|err| ApiError::Internal(anyhow::anyhow!("cannot serialise for audit: {err}")))

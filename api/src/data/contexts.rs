@@ -43,12 +43,7 @@ pub async fn record(
     school_context::Entity::insert(school_context::ActiveModel::from(context.clone()))
         .exec_without_returning(&txn)
         .await?;
-    let change = Change {
-        action: "school_context.recorded",
-        subject_type: "School",
-        subject_id: urn.to_string(),
-        walk_id: None,
-    };
+    let change = Change::new("school_context.recorded", "School", urn, None);
     let none = None::<&school_context::Model>;
     audit::record(&txn, caller, change, none, Some(&context)).await?;
     txn.commit().await?;

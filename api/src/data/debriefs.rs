@@ -130,12 +130,7 @@ pub async fn record(
             .await?;
     }
 
-    let change = Change {
-        action: "walk.debriefed",
-        subject_type: "Walk",
-        subject_id: walk.id.to_string(),
-        walk_id: Some(walk.id),
-    };
+    let change = Change::to_walk("walk.debriefed", walk.id);
     let after = serde_json::json!({ "debrief": debrief, "actions": actions });
     audit::record(&txn, caller, change, None::<&debrief::Model>, Some(&after)).await?;
     txn.commit().await?;
@@ -222,12 +217,7 @@ pub async fn update(
     }
     row.updated_at = Set(Utc::now());
     let after = row.update(&txn).await?;
-    let audited = Change {
-        action: "action.updated",
-        subject_type: "Action",
-        subject_id: after.id.to_string(),
-        walk_id: Some(after.walk_id),
-    };
+    let audited = Change::new("action.updated", "Action", after.id, Some(after.walk_id));
     audit::record(&txn, caller, audited, Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)

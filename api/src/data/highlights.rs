@@ -97,12 +97,7 @@ pub async fn create(
     highlight::Entity::insert(highlight::ActiveModel::from(row.clone()))
         .exec_without_returning(&txn)
         .await?;
-    let change = Change {
-        action: "highlight.created",
-        subject_type: "Highlight",
-        subject_id: row.id.to_string(),
-        walk_id: Some(walk.id),
-    };
+    let change = Change::new("highlight.created", "Highlight", row.id, Some(walk.id));
     audit::record(&txn, caller, change, None::<&highlight::Model>, Some(&row)).await?;
     txn.commit().await?;
     Ok((row, warnings))
@@ -135,12 +130,7 @@ pub async fn publish(
     let mut row: highlight::ActiveModel = before.clone().into();
     row.published_at = Set(Some(Utc::now()));
     let after = row.update(&txn).await?;
-    let change = Change {
-        action: "highlight.published",
-        subject_type: "Highlight",
-        subject_id: id.to_string(),
-        walk_id: Some(after.walk_id),
-    };
+    let change = Change::new("highlight.published", "Highlight", id, Some(after.walk_id));
     audit::record(&txn, caller, change, Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)

@@ -53,12 +53,7 @@ pub async fn save(
     insert_chunked(&txn, rows.levels, None).await?;
     insert_chunked(&txn, rows.focus_areas, None).await?;
     insert_chunked(&txn, rows.indicators, None).await?;
-    let change = Change {
-        action: "protocol.draft_saved",
-        subject_type: "Protocol",
-        subject_id: saved.id.to_string(),
-        walk_id: None,
-    };
+    let change = Change::new("protocol.draft_saved", "Protocol", saved.id, None);
     audit::record(
         &txn,
         caller,
@@ -109,16 +104,16 @@ pub async fn advance(
     }
     let after = protocols::by_id(&txn, scope, id).await?;
     let after = after.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("protocol vanished")))?;
-    let change = Change {
-        action: if to == ProtocolStatus::Published {
+    let change = Change::new(
+        if to == ProtocolStatus::Published {
             "protocol.published"
         } else {
             "protocol.retired"
         },
-        subject_type: "Protocol",
-        subject_id: id.to_string(),
-        walk_id: None,
-    };
+        "Protocol",
+        id,
+        None,
+    );
     audit::record(&txn, caller, change, Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)

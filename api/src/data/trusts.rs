@@ -73,12 +73,12 @@ pub async fn update_recording_settings(
         active.judgemental_terms = Set(terms);
     }
     let after = active.update(&txn).await?;
-    let audited = Change {
-        action: "trust.recording_settings_changed",
-        subject_type: "Trust",
-        subject_id: after.uid.clone(),
-        walk_id: None,
-    };
+    let audited = Change::new(
+        "trust.recording_settings_changed",
+        "Trust",
+        &after.uid,
+        None,
+    );
     audit::record(&txn, caller, audited, Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)

@@ -112,12 +112,7 @@ pub async fn add(
     visit::Entity::insert(visit::ActiveModel::from(visit.clone()))
         .exec_without_returning(&txn)
         .await?;
-    let change = Change {
-        action: "visit.added",
-        subject_type: "Visit",
-        subject_id: visit.id.to_string(),
-        walk_id: Some(walk.id),
-    };
+    let change = Change::new("visit.added", "Visit", visit.id, Some(walk.id));
     audit::record(&txn, caller, change, None::<&visit::Model>, Some(&visit)).await?;
     txn.commit().await?;
     Ok((visit, walk, warnings))

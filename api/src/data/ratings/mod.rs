@@ -207,16 +207,16 @@ pub async fn record(
         .await?;
 
     let saved = observer_ratings(&txn, scope, visit.id, observer_id).await?;
-    let change = Change {
-        action: if reason.is_some() {
+    let change = Change::new(
+        if reason.is_some() {
             "ratings.amended"
         } else {
             "ratings.recorded"
         },
-        subject_type: "Visit",
-        subject_id: visit.id.to_string(),
-        walk_id: Some(walk.id),
-    };
+        "Visit",
+        visit.id,
+        Some(walk.id),
+    );
     let after = serde_json::json!({ "ratings": saved, "reason": reason });
     let after = if reason.is_some() {
         after

@@ -173,12 +173,7 @@ pub async fn create(
         .exec_without_returning(&txn)
         .await?;
 
-    let change = Change {
-        action: "walk.created",
-        subject_type: "Walk",
-        subject_id: walk.id.to_string(),
-        walk_id: Some(walk.id),
-    };
+    let change = Change::to_walk("walk.created", walk.id);
     let after = serde_json::json!({ "walk": walk, "observers": observers_json(&observers) });
     audit::record(&txn, caller, change, None::<&walk::Model>, Some(&after)).await?;
     txn.commit().await?;

@@ -170,12 +170,7 @@ pub async fn submit(
     let walk = by_id(&txn, scope, id).await?;
     let walk =
         walk.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("submitted walk vanished")))?;
-    let change = Change {
-        action: "walk.submitted",
-        subject_type: "Walk",
-        subject_id: id.to_string(),
-        walk_id: Some(id),
-    };
+    let change = Change::to_walk("walk.submitted", id);
     audit::record(&txn, caller, change, Some(&before), Some(&walk)).await?;
     txn.commit().await?;
     Ok(walk)
@@ -230,12 +225,7 @@ pub async fn close(
         expected,
     )
     .await?;
-    let change = Change {
-        action: "walk.closed",
-        subject_type: "Walk",
-        subject_id: id.to_string(),
-        walk_id: Some(id),
-    };
+    let change = Change::to_walk("walk.closed", id);
     audit::record(&txn, caller, change, Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)
@@ -260,12 +250,7 @@ pub async fn cancel(
         expected,
     )
     .await?;
-    let change = Change {
-        action: "walk.cancelled",
-        subject_type: "Walk",
-        subject_id: id.to_string(),
-        walk_id: Some(id),
-    };
+    let change = Change::to_walk("walk.cancelled", id);
     let audited = serde_json::json!({ "walk": after, "reason": reason });
     audit::record(&txn, caller, change, Some(&before), Some(&audited)).await?;
     txn.commit().await?;
