@@ -183,6 +183,17 @@ pub enum ImportCommand {
         #[arg(long)]
         trust: String,
     },
+    /// Walks, visits, observers and ratings from a CSV file (one row per
+    /// observer, indicator and visit), in one transaction.
+    Ratings {
+        file: std::path::PathBuf,
+        /// GIAS group UID of the trust the walks belong to.
+        #[arg(long)]
+        trust: String,
+        /// Key of the protocol; its latest published version is used.
+        #[arg(long, default_value = "trust-core")]
+        protocol: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 //! `main` reads [`config::Config`] once and calls [`startup`]; the tests call
 //! the same functions with their own database.
 
+pub mod analytics;
 pub mod auth;
 pub mod config;
 pub mod data;

@@ -48,6 +48,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Import(ImportCommand::Ratings {
+            file,
+            trust,
+            protocol,
+        }) => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {file:?}"))?;
+            let db = db::connect(&config).await?;
+            let import = import::ratings::import_ratings(&db, &trust, &protocol, &bytes);
+            println!("{}", import.await?);
+            Ok(())
+        }
         Command::Seed(SeedCommand::Demo) => {
             let db = db::connect(&config).await?;
             println!("{}", demo::load(&db).await?);

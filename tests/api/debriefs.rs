@@ -76,7 +76,7 @@ async fn a_debriefed_and_closed_walk_keeps_its_figures_and_trail(app: TestApp) {
 
     let closed = app.data(&token, CLOSE, json!({ "id": walk })).await;
     assert_eq!(closed["closeWalk"]["walk"]["status"], "CLOSED");
-    let figures = "query($p: ID!) { variation(protocolId: $p) { trust { n visits } } }";
+    let figures = "query($p: ID!) { variation(filter: { protocolId: $p }) { trust { n visits } } }";
     let data = app.data(&token, figures, json!({ "p": protocol })).await;
     assert_eq!(data["variation"]["trust"], json!({ "n": 1, "visits": 1 }));
 

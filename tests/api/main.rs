@@ -12,6 +12,7 @@ mod concurrency;
 mod contexts;
 mod debriefs;
 mod evidence;
+mod fixture;
 mod highlights;
 mod http;
 mod import;

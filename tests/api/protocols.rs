@@ -164,17 +164,16 @@ async fn a_walk_keeps_its_version_and_figures_never_mix_versions(app: TestApp) {
     let read = "query($id: ID!) { walk(id: $id) { protocol { version } } }";
     let pinned = app.data(&leader, read, json!({ "id": walk })).await;
     assert_eq!(pinned["walk"]["protocol"]["version"], 1);
-    let figures =
-        "query($p: ID!) { variation(protocolId: $p) { protocol { version } trust { n } } }";
+    let figures = "query($p: ID!) { variation(filter: { protocolId: $p }) { protocols { version } trust { n } } }";
     let v1 = app.data(&leader, figures, json!({ "p": first })).await;
     assert_eq!(
         v1["variation"],
-        json!({ "protocol": { "version": 1 }, "trust": { "n": 1 } })
+        json!({ "protocols": [{ "version": 1 }], "trust": { "n": 1 } })
     );
     let v2 = app.data(&leader, figures, json!({ "p": second })).await;
     assert_eq!(
         v2["variation"],
-        json!({ "protocol": { "version": 2 }, "trust": { "n": 0 } })
+        json!({ "protocols": [{ "version": 2 }], "trust": { "n": 0 } })
     );
 }
 

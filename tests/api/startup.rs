@@ -52,8 +52,8 @@ async fn an_unparsable_database_url_is_named_without_its_password() {
 }
 
 const DEMO_FIGURES: &str = "query($p: ID!) {
-  variation(protocolId: $p) { trust { n visits schools notObserved mean secureRate }
-    schools { school { urn } n visits mean secureRate suppressed } } }";
+  variation(filter: { protocolId: $p }) { trust { n visits schools notObserved mean secureRate }
+    cells { school { urn } n visits mean secureRate suppressed } } }";
 
 /// Loads the demo and returns the trust-core figures of trust 2516.
 async fn demo_figures(store: Store) -> serde_json::Value {
@@ -89,7 +89,7 @@ async fn the_demo_gives_the_same_figures_on_sqlite_and_postgresql() {
     let trust = &sqlite["variation"]["trust"];
     assert!(trust["n"].as_i64().unwrap() > 0, "{sqlite}");
     assert_eq!(trust["schools"], 15);
-    let suppressed = sqlite["variation"]["schools"].as_array().unwrap().iter();
+    let suppressed = sqlite["variation"]["cells"].as_array().unwrap().iter();
     assert!(
         suppressed.filter(|s| s["suppressed"] == true).count() > 0,
         "{sqlite}"

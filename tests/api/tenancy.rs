@@ -70,7 +70,16 @@ async fn probe(app: &TestApp, token: &str, ids: &Recorded, urn: i32) -> Vec<Valu
             json!({ "u": urn }),
         ),
         (
-            "query($id: ID!) { variation(protocolId: $id) { trust { n } } }",
+            "query($id: ID!) { variation(filter: { protocolId: $id }) { trust { n } } }",
+            json!({ "id": ids.protocol }),
+        ),
+        (
+            "query($id: ID!) { agreement(filter: { protocolId: $id }) { overall { pairs } } }",
+            json!({ "id": ids.protocol }),
+        ),
+        (
+            "query($id: ID!) { coverage(filter: { protocolId: $id }) {
+               visits { visits } schoolsWithoutVisits { urn } } }",
             json!({ "id": ids.protocol }),
         ),
     ] {
@@ -121,7 +130,10 @@ async fn another_trust_sees_nothing_and_changes_nothing(app: TestApp) {
         theirs[3]["data"]["walks"],
         json!({ "totalCount": 0, "nodes": [] })
     );
-    assert_eq!(theirs[6]["errors"][0]["extensions"]["code"], "NOT_FOUND");
+    assert_eq!(theirs[4], json!({ "data": { "variation": null } }));
+    assert_eq!(theirs[5], json!({ "data": { "agreement": null } }));
+    assert_eq!(theirs[6], json!({ "data": { "coverage": null } }));
+    assert_eq!(theirs[8]["errors"][0]["extensions"]["code"], "NOT_FOUND");
     assert_eq!(table_counts(&app).await, before);
 }
 
@@ -132,12 +144,19 @@ async fn a_school_scoped_token_sees_nothing_of_another_school(app: TestApp) {
 
     let elsewhere = probe(&app, &token, &ids, 137106).await;
     let made_up = probe(&app, &token, &never_issued(), 999999).await;
-    // The protocol and its variation are trust-wide, so those two answers
-    // differ by design: compare the school-bound ones.
-    for i in [0, 2, 3, 5, 6, 7, 8] {
+    // The protocol, its variation and coverage are trust-wide, so those
+    // answers differ by design: compare the school-bound ones. Agreement is
+    // for trust-wide callers only.
+    for i in [0, 2, 3, 5, 7, 8, 9, 10] {
         assert_eq!(elsewhere[i], made_up[i], "answer {i}");
     }
     assert_eq!(elsewhere[0], json!({ "data": { "walk": null } }));
+    assert_eq!(elsewhere[5]["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    // Coverage names only the token's school (138655, not visited).
+    assert_eq!(
+        elsewhere[6]["data"]["coverage"],
+        json!({ "visits": [], "schoolsWithoutVisits": [{ "urn": 138655 }] })
+    );
     assert_eq!(table_counts(&app).await, before);
 }
 

@@ -8,10 +8,10 @@ use crate::on_both_stores;
 use crate::walks::{add_visit, create_walk, rate, submit, walk_input};
 
 const VARIATION: &str = "query($protocol: ID!, $from: Date, $to: Date) {
-  variation(protocolId: $protocol, from: $from, to: $to) {
+  variation(filter: { protocolId: $protocol, from: $from, to: $to }) {
     minCellSize
     trust { school { urn } n visits schools notObserved mean secureRate suppressed }
-    schools { school { urn } n visits schools notObserved notApplicable mean secureRate
+    cells { school { urn } n visits schools notObserved notApplicable mean secureRate
               suppressed suppressionReason }
   } }";
 
@@ -132,7 +132,7 @@ async fn variation_matches_figures_worked_out_by_hand(app: TestApp) {
         "minCellSize": 5,
         "trust": { "school": null, "n": 11, "visits": 7, "schools": 2, "notObserved": 2,
                    "mean": 3.0, "secureRate": 8.0 / 11.0, "suppressed": false },
-        "schools": [
+        "cells": [
             { "school": { "urn": 137106 }, "n": 8, "visits": 5, "schools": 1, "notObserved": 2,
               "notApplicable": 0, "mean": 2.75, "secureRate": 0.625, "suppressed": false,
               "suppressionReason": null },
@@ -173,7 +173,7 @@ async fn a_school_scoped_caller_sees_its_school_and_an_anonymous_trust(app: Test
         (&trust["n"], &trust["suppressed"], &trust["mean"]),
         (&json!(11), &json!(true), &json!(null))
     );
-    let schools = data["variation"]["schools"].as_array().unwrap();
+    let schools = data["variation"]["cells"].as_array().unwrap();
     assert_eq!(schools.len(), 1);
     assert_eq!(schools[0]["school"]["urn"], 138655);
 
@@ -186,7 +186,7 @@ async fn a_school_scoped_caller_sees_its_school_and_an_anonymous_trust(app: Test
         (&trust["mean"], &trust["suppressed"]),
         (&json!(3.0), &json!(false))
     );
-    assert_eq!(data["variation"]["schools"], json!([]));
+    assert_eq!(data["variation"]["cells"], json!([]));
 
     // Day ranges would let two overlapping answers be subtracted.
     let days = json!({ "protocol": protocol, "from": "2025-10-01", "to": "2026-08-31" });

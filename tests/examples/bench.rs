@@ -15,8 +15,8 @@ use clap::Parser;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 
-const VARIATION: &str = "query($p: ID!) { variation(protocolId: $p) {
-  trust { n visits mean secureRate } schools { school { urn name } n visits mean secureRate suppressed } } }";
+const VARIATION: &str = "query($p: ID!) { variation(filter: { protocolId: $p }) {
+  trust { n visits mean secureRate } cells { school { urn name } n visits mean secureRate suppressed } } }";
 
 const WALK_PAGE: &str = "{ walks(first: 50) { totalCount nodes { id date status school { urn name }
   observers { role observer { displayName } }

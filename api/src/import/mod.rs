@@ -1,5 +1,7 @@
-//! Loading real data files: GIAS school registers and protocol JSON.
+//! Loading real data files: GIAS school registers, protocol JSON and
+//! ratings CSV.
 
 pub mod gias;
 pub mod protocol;
+pub mod ratings;
 pub(crate) mod store;

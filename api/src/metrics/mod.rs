@@ -2,6 +2,10 @@
 //! PostgreSQL results are identical: SQL returns integer counts and sums,
 //! and every ratio is taken here.
 
+pub mod agreement;
+pub mod funnel;
+pub mod terms;
+
 /// Integer counts for one cell, as SQL returns them. Only the walk lead's
 /// ratings are counted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -38,6 +42,8 @@ impl std::ops::Add for Counts {
 pub struct Cell {
     pub counts: Counts,
     pub schools: i64,
+    /// Ratings per level, lowest level first; `None` when suppressed.
+    pub levels: Option<Vec<(i32, i64)>>,
     pub mean: Option<f64>,
     pub secure_rate: Option<f64>,
     pub suppressed: bool,
@@ -47,11 +53,12 @@ pub struct Cell {
 impl Cell {
     /// Figures for `counts` over `schools` schools, suppressed below
     /// `min_cell_size` visits.
-    pub fn new(counts: Counts, schools: i64, min_cell_size: i32) -> Cell {
+    pub fn new(counts: Counts, levels: Vec<(i32, i64)>, schools: i64, min_cell_size: i32) -> Cell {
         if counts.visits < i64::from(min_cell_size) {
             return Cell {
                 counts,
                 schools,
+                levels: None,
                 mean: None,
                 secure_rate: None,
                 suppressed: true,
@@ -66,24 +73,13 @@ impl Cell {
         Cell {
             counts,
             schools,
+            levels: Some(levels),
             mean: ratio(counts.level_sum),
             secure_rate: ratio(counts.secure),
             suppressed: false,
             suppression_reason: None,
         }
     }
-}
-
-/// Whether `date` starts a UK academic term (1 September, 1 January, 1 April).
-pub fn starts_term(date: chrono::NaiveDate) -> bool {
-    use chrono::Datelike;
-    date.day() == 1 && matches!(date.month(), 9 | 1 | 4)
-}
-
-/// Whether `date` ends a UK academic term (31 December, 31 March, 31 August).
-pub fn ends_term(date: chrono::NaiveDate) -> bool {
-    use chrono::Datelike;
-    date.day() == 31 && matches!(date.month(), 12 | 3 | 8)
 }
 
 /// Sums counts.
@@ -99,16 +95,18 @@ pub fn total<'a>(counts: impl IntoIterator<Item = &'a Counts>) -> Counts {
 /// schools with at least `min_cell_size` visits between them.
 pub fn trust_cell_for_scope(
     all: Counts,
+    levels: Vec<(i32, i64)>,
     schools: i64,
     others: Counts,
     other_schools: i64,
     min_cell_size: i32,
 ) -> Cell {
-    let cell = Cell::new(all, schools, min_cell_size);
+    let cell = Cell::new(all, levels, schools, min_cell_size);
     if cell.suppressed || (other_schools >= 2 && others.visits >= i64::from(min_cell_size)) {
         return cell;
     }
     Cell {
+        levels: None,
         mean: None,
         secure_rate: None,
         suppressed: true,
@@ -134,7 +132,7 @@ mod tests {
             secure: 5,
             ..Counts::default()
         };
-        let cell = Cell::new(counts, 1, 5);
+        let cell = Cell::new(counts, vec![(1, 3), (4, 5)], 1, 5);
         assert_eq!(cell.mean, Some(2.75));
         assert_eq!(cell.secure_rate, Some(0.625));
         assert!(!cell.suppressed);
@@ -149,7 +147,7 @@ mod tests {
             secure: 5,
             ..Counts::default()
         };
-        let cell = Cell::new(counts, 1, 5);
+        let cell = Cell::new(counts, vec![(1, 3), (4, 5)], 1, 5);
         assert_eq!((cell.mean, cell.secure_rate), (None, None));
         assert_eq!(cell.counts.n, 8);
         assert!(cell.suppressed);

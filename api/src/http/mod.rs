@@ -1,5 +1,5 @@
 //! HTTP edge: routes, bearer-token check, GraphQL over GET and POST, the
-//! health check, request ids and request logging.
+//! health check, the CSV export, request ids and request logging.
 
 use async_graphql::ParseRequestError;
 use async_graphql::http::GraphiQLSource;
@@ -22,6 +22,8 @@ use crate::auth::Caller;
 use crate::data::loaders::Loaders;
 use crate::error::ApiError;
 use crate::startup::AppState;
+
+mod export;
 
 const REQUEST_ID: &str = "x-request-id";
 
@@ -48,6 +50,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/health", get(health))
+        .route("/export/variation.csv", get(export::variation_csv))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(axum::middleware::map_response(graphql_shaped_limit))
@@ -69,7 +72,7 @@ async fn health(State(state): State<AppState>) -> Response {
 }
 
 /// A GraphQL-shaped error response outside execution.
-fn error_response(status: StatusCode, err: &ApiError) -> Response {
+pub(crate) fn error_response(status: StatusCode, err: &ApiError) -> Response {
     let body = json!({
         "errors": [{ "message": err.message(), "extensions": { "code": err.code() } }]
     });
@@ -101,7 +104,7 @@ fn too_large() -> Response {
 }
 
 /// The caller named by the `Authorization: Bearer` header.
-fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, Box<Response>> {
+pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, Box<Response>> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())

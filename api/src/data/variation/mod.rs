@@ -1,0 +1,198 @@
+//! Counts behind the variation figures, grouped in SQL: one row per school
+//! and value of a dimension, holding integer counts only. Only the walk
+//! lead's ratings of submitted (or since debriefed or closed) walks count.
+
+pub mod agreement;
+pub mod coverage;
+mod sql;
+
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, QueryResult};
+use uuid::Uuid;
+
+use crate::auth::Scope;
+use crate::error::ApiResult;
+use crate::metrics::Counts;
+use sql::Sql;
+
+/// What the figures cover, resolved to ids and dates.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Protocol versions; one, or every version of one protocol, whose
+    /// indicators then match by code.
+    pub protocols: Vec<Uuid>,
+    /// Levels of the versions' scales, lowest first.
+    pub levels: Vec<i32>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// A lens as stored (`consistency`, `pupil_experience`…).
+    pub lens: Option<String>,
+    /// A focus area key.
+    pub focus_area: Option<String>,
+    pub indicator_codes: Vec<String>,
+    pub subjects: Vec<String>,
+    pub key_stages: Vec<String>,
+    /// Only these schools; `None` for every school of the trust.
+    pub schools: Option<Vec<i32>>,
+}
+
+impl Selection {
+    /// True when nothing can match, so no statement is needed.
+    fn is_empty(&self) -> bool {
+        self.protocols.is_empty() || self.schools.as_ref().is_some_and(Vec::is_empty)
+    }
+
+    fn needs_indicators(&self) -> bool {
+        self.lens.is_some() || self.focus_area.is_some() || !self.indicator_codes.is_empty()
+    }
+}
+
+/// What figures can be grouped by, besides the school.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dimension {
+    Lens,
+    FocusArea,
+    Indicator,
+    Subject,
+    KeyStage,
+    Term,
+    AcademicYear,
+}
+
+impl Dimension {
+    fn needs_indicators(self) -> bool {
+        matches!(
+            self,
+            Dimension::Lens | Dimension::FocusArea | Dimension::Indicator
+        )
+    }
+}
+
+/// The group a row of counts belongs to; fields outside the grouping are
+/// `None`. A key stage that was not recorded is the empty string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    pub lens: Option<String>,
+    pub focus_area: Option<String>,
+    pub indicator: Option<String>,
+    pub subject: Option<String>,
+    pub key_stage: Option<String>,
+    pub academic_year: Option<i32>,
+    /// 1 autumn, 2 spring, 3 summer.
+    pub term: Option<i32>,
+}
+
+/// Counts of one school in one group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub school_urn: i32,
+    pub key: Key,
+    pub counts: Counts,
+    /// Ratings at each level of [`Selection::levels`], in that order.
+    pub levels: Vec<i64>,
+}
+
+/// Counts per school of the scope's trust, and per value of `dimension` when
+/// given. Every school of the trust is counted, whatever the scope's school
+/// list: trust-wide figures need them, and the caller decides which schools
+/// it may name.
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    selection: &Selection,
+    dimension: Option<Dimension>,
+) -> ApiResult<Vec<Row>> {
+    if selection.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(db.get_database_backend());
+    let group = match dimension {
+        None => String::new(),
+        Some(Dimension::Lens) => "fa.lens".to_owned(),
+        Some(Dimension::FocusArea) => "fa.key".to_owned(),
+        Some(Dimension::Indicator) => "i.code".to_owned(),
+        Some(Dimension::Subject) => "v.subject".to_owned(),
+        Some(Dimension::KeyStage) => "COALESCE(v.key_stage, '')".to_owned(),
+        Some(Dimension::Term) => format!("{}, {}", sql.academic_year(), sql.term()),
+        Some(Dimension::AcademicYear) => sql.academic_year(),
+    };
+    let (select, group_by) = match dimension {
+        None => (String::new(), String::new()),
+        Some(Dimension::Term) => (
+            format!(
+                ", {} AS d_year, {} AS d_term",
+                sql.academic_year(),
+                sql.term()
+            ),
+            format!(", {group}"),
+        ),
+        Some(_) => (format!(", {group} AS d_key"), format!(", {group}")),
+    };
+    let levels: String = (selection.levels.iter())
+        .map(|l| {
+            format!(", SUM(CASE WHEN r.outcome = 'level' AND r.level = {l} THEN 1 ELSE 0 END)")
+                + &format!(" AS level_{}", l.unsigned_abs())
+        })
+        .collect();
+    let joins = Sql::joins(
+        selection.needs_indicators() || dimension.is_some_and(Dimension::needs_indicators),
+    );
+    let conditions = sql.conditions(scope, selection);
+    let text = format!(
+        "SELECT w.school_urn AS school_urn{select}, \
+           COUNT(DISTINCT r.visit_id) AS visits, \
+           SUM(CASE WHEN r.outcome = 'level' THEN 1 ELSE 0 END) AS n, \
+           SUM(CASE WHEN r.outcome = 'level' THEN r.level ELSE 0 END) AS level_sum, \
+           SUM(CASE WHEN r.outcome = 'level' AND r.level >= p.secure_threshold \
+             THEN 1 ELSE 0 END) AS secure, \
+           SUM(CASE WHEN r.outcome = 'not_observed' THEN 1 ELSE 0 END) AS not_observed, \
+           SUM(CASE WHEN r.outcome = 'not_applicable' THEN 1 ELSE 0 END) AS not_applicable\
+           {levels} \
+         FROM ratings r {joins} \
+         JOIN protocols p ON p.trust_id = w.trust_id AND p.id = w.protocol_id \
+         JOIN walk_observers wo ON wo.trust_id = w.trust_id AND wo.walk_id = w.id \
+           AND wo.observer_id = r.observer_id \
+         WHERE {conditions} AND wo.role = 'lead' \
+         GROUP BY w.school_urn{group_by}"
+    );
+    let rows = db.query_all_raw(sql.statement(text)).await?;
+    rows.iter()
+        .map(|row| read_row(row, dimension, &selection.levels))
+        .collect()
+}
+
+fn read_row(row: &QueryResult, dimension: Option<Dimension>, levels: &[i32]) -> ApiResult<Row> {
+    let count = |name: &str| row.try_get::<i64>("", name);
+    let text = || row.try_get::<String>("", "d_key").map(Some);
+    let mut key = Key::default();
+    match dimension {
+        None => {}
+        Some(Dimension::Lens) => key.lens = text()?,
+        Some(Dimension::FocusArea) => key.focus_area = text()?,
+        Some(Dimension::Indicator) => key.indicator = text()?,
+        Some(Dimension::Subject) => key.subject = text()?,
+        Some(Dimension::KeyStage) => key.key_stage = text()?,
+        Some(Dimension::AcademicYear) => key.academic_year = Some(row.try_get("", "d_key")?),
+        Some(Dimension::Term) => {
+            key.academic_year = Some(row.try_get("", "d_year")?);
+            key.term = Some(row.try_get("", "d_term")?);
+        }
+    }
+    let counts = Counts {
+        n: count("n")?,
+        visits: count("visits")?,
+        level_sum: count("level_sum")?,
+        secure: count("secure")?,
+        not_observed: count("not_observed")?,
+        not_applicable: count("not_applicable")?,
+    };
+    let levels = (levels.iter())
+        .map(|l| count(&format!("level_{}", l.unsigned_abs())))
+        .collect::<Result<_, _>>()?;
+    Ok(Row {
+        school_urn: row.try_get("", "school_urn")?,
+        key,
+        counts,
+        levels,
+    })
+}

@@ -1,0 +1,80 @@
+//! `GET /export/variation.csv`: the variation cells for analysts, with the
+//! same bearer token, scope and rules as the GraphQL `variation` query.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::{authenticate, error_response};
+use crate::analytics::export::{ExportParams, csv};
+use crate::analytics::report;
+use crate::data::schools::{self, SchoolFilter};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+fn failure(err: &ApiError) -> Response {
+    let status = match err {
+        ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+        ApiError::Invalid { .. } => StatusCode::BAD_REQUEST,
+        ApiError::Conflict(_) => StatusCode::CONFLICT,
+        ApiError::Internal(cause) => {
+            tracing::error!(error = format!("{cause:#}"), "export failed");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    error_response(status, err)
+}
+
+pub(super) async fn variation_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let caller = match authenticate(&state, &headers) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    tracing::Span::current().record("trust.id", caller.scope.trust.as_str());
+    let scope = &caller.scope;
+    let params: ExportParams = match serde_urlencoded::from_str(&query.unwrap_or_default()) {
+        Ok(params) => params,
+        Err(err) => {
+            return failure(&ApiError::Invalid {
+                field: None,
+                message: format!("the query string is not an export request: {err}"),
+            });
+        }
+    };
+    let built = async {
+        let (filter, grouping) = params.read()?;
+        let resolved = (filter.resolve(&state.db, scope).await?)
+            .ok_or_else(|| ApiError::NotFound("no such protocol".into()))?;
+        let report = report::build(&state.db, scope, resolved, grouping).await?;
+        let names: BTreeMap<i32, String> =
+            (schools::list(&state.db, scope, &SchoolFilter::default()).await?)
+                .into_iter()
+                .map(|s| (s.urn, s.name))
+                .collect();
+        Ok::<_, ApiError>(csv(&report, grouping, &names))
+    };
+    match built.await {
+        Ok(body) => {
+            let mut response = body.into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            headers.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"variation.csv\""),
+            );
+            response
+        }
+        Err(err) => failure(&err),
+    }
+}

@@ -1,0 +1,249 @@
+//! `api import ratings`: walks, visits, observers and ratings from a CSV file
+//! (one row per observer, indicator and visit), written in one transaction.
+//! Walks are stored as submitted on the latest published version of one
+//! protocol; ids derive from the trust and the file's names, so a walk can
+//! be imported once.
+
+mod parse;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use anyhow::{Context, bail, ensure};
+use chrono::{NaiveTime, TimeDelta};
+use entity::{ProtocolStatus, RatingOutcome, WalkStatus};
+use entity::{indicator, observer, protocol, rating, scale_level, school, trust};
+use entity::{visit, walk, walk_observer};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{PaginatorTrait, TransactionTrait};
+use uuid::Uuid;
+
+use super::store::{insert_chunked, refresh_statistics, stable_id};
+
+/// Who the imported walks say created them.
+const CREATED_BY: &str = "import";
+
+/// What one ratings import wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingsImport {
+    pub protocol: String,
+    pub version: i32,
+    pub walks: usize,
+    pub visits: usize,
+    pub ratings: usize,
+    pub new_observers: usize,
+}
+
+impl fmt::Display for RatingsImport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} walks, {} visits and {} ratings on {} version {} ({} new observers)",
+            self.walks, self.visits, self.ratings, self.protocol, self.version, self.new_observers
+        )
+    }
+}
+
+/// Imports a ratings file into the trust, on the latest published version of
+/// the protocol `protocol_key`: all of it in one transaction, or nothing.
+pub async fn import_ratings(
+    db: &DatabaseConnection,
+    trust_uid: &str,
+    protocol_key: &str,
+    bytes: &[u8],
+) -> anyhow::Result<RatingsImport> {
+    let parsed = parse::parse(bytes)?;
+    let txn = db.begin().await.context("cannot begin the import")?;
+
+    ensure!(
+        trust::Entity::find_by_id(trust_uid)
+            .one(&txn)
+            .await?
+            .is_some(),
+        "no trust with GIAS group UID {trust_uid}"
+    );
+    let protocol = protocol::Entity::find()
+        .filter(protocol::Column::TrustId.eq(trust_uid))
+        .filter(protocol::Column::Key.eq(protocol_key))
+        .filter(protocol::Column::Status.eq(ProtocolStatus::Published))
+        .order_by_desc(protocol::Column::Version)
+        .one(&txn)
+        .await?
+        .with_context(|| format!("trust {trust_uid} has no published protocol {protocol_key}"))?;
+    let indicators: BTreeMap<String, Uuid> = indicator::Entity::find()
+        .filter(indicator::Column::TrustId.eq(trust_uid))
+        .filter(indicator::Column::ProtocolId.eq(protocol.id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|i| (i.code, i.id))
+        .collect();
+    let levels: BTreeSet<i32> = scale_level::Entity::find()
+        .filter(scale_level::Column::TrustId.eq(trust_uid))
+        .filter(scale_level::Column::ProtocolId.eq(protocol.id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|l| l.value)
+        .collect();
+    let schools: BTreeSet<i32> = school::Entity::find()
+        .filter(school::Column::TrustId.eq(trust_uid))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|s| s.urn)
+        .collect();
+    let mut observers: BTreeMap<String, Uuid> = observer::Entity::find()
+        .filter(observer::Column::TrustId.eq(trust_uid))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|o| (o.reference, o.id))
+        .collect();
+
+    let walk_id = |name: &str| stable_id(&format!("{trust_uid}/import/walk/{name}"));
+    let mut faults = Vec::new();
+    for (name, walk) in &parsed.walks {
+        if !schools.contains(&walk.school_urn) {
+            faults.push(format!(
+                "walk {name}: school {} is not in the trust",
+                walk.school_urn
+            ));
+        }
+    }
+    for r in &parsed.ratings {
+        if !indicators.contains_key(&r.indicator) {
+            faults.push(format!(
+                "visit {}: indicator {} is not in {protocol_key} version {}",
+                r.visit, r.indicator, protocol.version
+            ));
+        }
+        match r.level {
+            Some(level) if !levels.contains(&level) => faults.push(format!(
+                "visit {}, indicator {}: level {level} is not on the protocol's scale",
+                r.visit, r.indicator
+            )),
+            None if !protocol.allows_not_observed => faults.push(format!(
+                "visit {}, indicator {}: the protocol does not allow not observed",
+                r.visit, r.indicator
+            )),
+            _ => {}
+        }
+    }
+    let ids: Vec<Uuid> = parsed.walks.keys().map(|name| walk_id(name)).collect();
+    let already = walk::Entity::find()
+        .filter(walk::Column::TrustId.eq(trust_uid))
+        .filter(walk::Column::Id.is_in(ids))
+        .count(&txn)
+        .await?;
+    if already > 0 {
+        faults.push(format!(
+            "{already} of the file's walks were imported before"
+        ));
+    }
+    if !faults.is_empty() {
+        faults.truncate(20);
+        bail!("the ratings file was not imported:\n{}", faults.join("\n"));
+    }
+
+    let mut new_observers = Vec::new();
+    for walk in parsed.walks.values() {
+        for reference in walk.observers.keys() {
+            if !observers.contains_key(reference) {
+                let id = stable_id(&format!("{trust_uid}/observer/{reference}"));
+                observers.insert(reference.clone(), id);
+                new_observers.push(observer::Model {
+                    trust_id: trust_uid.to_owned(),
+                    id,
+                    reference: reference.clone(),
+                    display_name: reference.clone(),
+                });
+            }
+        }
+    }
+
+    let trust_id = || trust_uid.to_owned();
+    let mut walks = Vec::new();
+    let mut walk_observers = Vec::new();
+    for (name, w) in &parsed.walks {
+        let at = w
+            .date
+            .and_time(NaiveTime::MIN + TimeDelta::hours(16))
+            .and_utc();
+        walks.push(walk::Model {
+            trust_id: trust_id(),
+            id: walk_id(name),
+            school_urn: w.school_urn,
+            protocol_id: protocol.id,
+            walk_date: w.date,
+            purpose: format!("Imported walk {name}."),
+            status: WalkStatus::Submitted,
+            created_by: CREATED_BY.to_owned(),
+            created_at: at,
+            updated_at: at,
+            submitted_at: Some(at),
+            version: 1,
+        });
+        for (reference, role) in &w.observers {
+            walk_observers.push(walk_observer::Model {
+                trust_id: trust_id(),
+                walk_id: walk_id(name),
+                observer_id: observers[reference],
+                role: *role,
+            });
+        }
+    }
+    let visit_id = |name: &str| stable_id(&format!("{trust_uid}/import/visit/{name}"));
+    let visits: Vec<visit::Model> = (parsed.visits.iter())
+        .map(|(name, v)| visit::Model {
+            trust_id: trust_id(),
+            id: visit_id(name),
+            walk_id: walk_id(&v.walk),
+            subject: v.subject.clone(),
+            year_group: None,
+            key_stage: v.key_stage.clone(),
+            started_at: None,
+            minutes: 0,
+            created_at: parsed.walks[&v.walk]
+                .date
+                .and_time(NaiveTime::MIN)
+                .and_utc(),
+            notes: None,
+        })
+        .collect();
+    let recorded_at = chrono::Utc::now();
+    let ratings: Vec<rating::Model> = (parsed.ratings.iter())
+        .map(|r| rating::Model {
+            trust_id: trust_id(),
+            visit_id: visit_id(&r.visit),
+            indicator_id: indicators[&r.indicator],
+            observer_id: observers[&r.observer],
+            outcome: match r.level {
+                Some(_) => RatingOutcome::Level,
+                None => RatingOutcome::NotObserved,
+            },
+            level: r.level,
+            evidence: None,
+            recorded_at,
+        })
+        .collect();
+
+    let summary = RatingsImport {
+        protocol: protocol.key.clone(),
+        version: protocol.version,
+        walks: walks.len(),
+        visits: visits.len(),
+        ratings: ratings.len(),
+        new_observers: new_observers.len(),
+    };
+    insert_chunked(&txn, new_observers, None).await?;
+    insert_chunked(&txn, walks, None).await?;
+    insert_chunked(&txn, walk_observers, None).await?;
+    insert_chunked(&txn, visits, None).await?;
+    insert_chunked(&txn, ratings, None).await?;
+    txn.commit().await.context("cannot commit the import")?;
+    refresh_statistics(db).await?;
+    Ok(summary)
+}
