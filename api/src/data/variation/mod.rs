@@ -105,7 +105,21 @@ pub async fn counts(
     if selection.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new(db.get_database_backend());
+    let statement = counts_statement(db.get_database_backend(), scope, selection, dimension);
+    let rows = db.query_all_raw(statement).await?;
+    rows.iter()
+        .map(|row| read_row(row, dimension, &selection.levels))
+        .collect()
+}
+
+/// The statement [`counts`] runs, for benchmarks that run it directly.
+pub fn counts_statement(
+    backend: sea_orm::DatabaseBackend,
+    scope: &Scope,
+    selection: &Selection,
+    dimension: Option<Dimension>,
+) -> sea_orm::Statement {
+    let mut sql = Sql::new(backend);
     let group = match dimension {
         None => String::new(),
         Some(Dimension::Lens) => "fa.lens".to_owned(),
@@ -155,10 +169,7 @@ pub async fn counts(
          WHERE {conditions} AND wo.role = 'lead' \
          GROUP BY w.school_urn{group_by}"
     );
-    let rows = db.query_all_raw(sql.statement(text)).await?;
-    rows.iter()
-        .map(|row| read_row(row, dimension, &selection.levels))
-        .collect()
+    sql.statement(text)
 }
 
 fn read_row(row: &QueryResult, dimension: Option<Dimension>, levels: &[i32]) -> ApiResult<Row> {
