@@ -61,3 +61,54 @@ async fn a_page_of_walks_runs_the_same_statements_for_one_walk_or_many(app: Test
 }
 
 on_both_stores!(a_page_of_walks_runs_the_same_statements_for_one_walk_or_many);
+
+async fn analytics_run_the_same_statements_for_one_walk_or_many(app: TestApp) {
+    let file = crate::helpers::data_file("metrics-fixture/ratings.csv");
+    let text = std::fs::read_to_string(file).unwrap();
+    let schools = std::fs::read(crate::helpers::data_file("metrics-fixture/schools.csv")).unwrap();
+    api::import::gias::import_schools(app.db(), &schools)
+        .await
+        .unwrap();
+    let protocol = app.import_core_protocol("9001").await;
+    let query = format!(
+        "{{ variation(filter: {{ protocolId: \"{protocol}\" }}, groupBy: INDICATOR, perSchool: true) {{
+             protocols {{ key }} trust {{ n }} cells {{ school {{ name }} indicatorCode n levels {{ count }} }}
+             comparison {{ schools {{ school {{ name }} position }} spread {{ sd }} }} }}
+           coverage(filter: {{ protocolId: \"{protocol}\" }}) {{
+             visits {{ school {{ name }} visits }} schoolsWithoutVisits {{ name }}
+             focusAreasWithoutRatings {{ key }} subjectsWithoutVisits }}
+           agreement(filter: {{ protocolId: \"{protocol}\" }}) {{
+             overall {{ pairs }} pairs {{ first {{ reference }} second {{ reference }} }}
+             againstLeads {{ observer {{ displayName }} figures {{ exact }} }} }} }}"
+    );
+    let (header, rows) = text.split_once('\n').unwrap();
+    let (first, rest): (Vec<&str>, Vec<&str>) = rows.lines().partition(|l| l.starts_with("W1,"));
+    let token = app.leader("9001");
+    let mut counts = Vec::new();
+    for part in [first, rest] {
+        let file = format!("{header}\n{}\n", part.join("\n"));
+        api::import::ratings::import_ratings(app.db(), "9001", "trust-core", file.as_bytes())
+            .await
+            .unwrap();
+        let (statements, data) = statements_for(&app, &token, &query).await;
+        counts.push((
+            statements,
+            data["variation"]["cells"].as_array().unwrap().len(),
+        ));
+    }
+    let [(one, few_cells), (all, many_cells)] = counts[..] else {
+        unreachable!()
+    };
+    assert!(
+        few_cells < many_cells,
+        "{few_cells} cells, then {many_cells}"
+    );
+    // Lookups, two counts statements, five for coverage, three for
+    // agreement, then one batch per edge (school, observer).
+    assert!(
+        one <= 24 && all <= 24 && all.abs_diff(one) <= 2,
+        "statements: {one} for one walk, {all} for all"
+    );
+}
+
+on_both_stores!(analytics_run_the_same_statements_for_one_walk_or_many);

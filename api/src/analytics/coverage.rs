@@ -65,6 +65,7 @@ pub async fn build(
                 .as_ref()
                 .is_none_or(|u| u.contains(&s.urn))
     });
+    schools.sort_by_key(|s| s.urn);
     let (all_subjects, all_key_stages) = coverage::recorded(db, scope).await?;
 
     let rated = variation::counts(db, scope, &selection, Some(Dimension::FocusArea)).await?;

@@ -73,9 +73,13 @@ async fn health(State(state): State<AppState>) -> Response {
 
 /// A GraphQL-shaped error response outside execution.
 pub(crate) fn error_response(status: StatusCode, err: &ApiError) -> Response {
-    let body = json!({
-        "errors": [{ "message": err.message(), "extensions": { "code": err.code() } }]
-    });
+    let extensions = match err {
+        ApiError::Invalid {
+            field: Some(field), ..
+        } => json!({ "code": err.code(), "field": field }),
+        _ => json!({ "code": err.code() }),
+    };
+    let body = json!({ "errors": [{ "message": err.message(), "extensions": extensions }] });
     let mut response = (status, Json(body)).into_response();
     if status == StatusCode::UNAUTHORIZED {
         response
