@@ -17,6 +17,7 @@ mod fixture;
 mod highlights;
 mod http;
 mod import;
+mod import_ratings;
 mod matrix;
 mod observers;
 mod protocols;

@@ -49,8 +49,15 @@ fn label(key: &Key) -> String {
         "" => "key stage not recorded",
         k => k,
     });
+    let lens = key.lens.as_deref().map(|lens| match lens {
+        "consistency" => "Consistency",
+        "fidelity" => "Fidelity",
+        "pupil_experience" => "Pupil experience",
+        "safeguarding_routines" => "Safeguarding and routines",
+        other => other,
+    });
     let parts = [
-        key.lens.clone(),
+        lens.map(str::to_owned),
         key.focus_area.clone(),
         key.indicator.clone(),
         key.subject.clone(),
