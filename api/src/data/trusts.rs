@@ -31,7 +31,12 @@ pub enum TermsChange {
 pub struct RecordingSettings {
     pub strict_neutral_language: Option<bool>,
     pub judgemental_terms: Option<TermsChange>,
+    pub min_cell_size: Option<i32>,
 }
+
+/// The smallest and largest minimum cell sizes a trust may choose: below
+/// three visits a figure describes a single lesson or two.
+pub const MIN_CELL_SIZES: std::ops::RangeInclusive<i32> = 3..=100;
 
 /// The terms as stored: trimmed, lower case, unique, one per line.
 fn stored_terms(terms: &[String]) -> ApiResult<String> {
@@ -59,6 +64,14 @@ pub async fn update_recording_settings(
         Some(TermsChange::Default) => Some(None),
         Some(TermsChange::Own(terms)) => Some(Some(stored_terms(terms)?)),
     };
+    if let Some(size) = change.min_cell_size
+        && !MIN_CELL_SIZES.contains(&size)
+    {
+        return Err(ApiError::invalid(
+            "minCellSize",
+            "the minimum cell size is 3 to 100 visits",
+        ));
+    }
     let txn = begin_write(db).await?;
     let Some(before) = of_scope(&txn, scope).await? else {
         return Err(ApiError::NotFound(
@@ -71,6 +84,9 @@ pub async fn update_recording_settings(
     }
     if let Some(terms) = terms {
         active.judgemental_terms = Set(terms);
+    }
+    if let Some(size) = change.min_cell_size {
+        active.min_cell_size = Set(size);
     }
     let after = active.update(&txn).await?;
     let audited = Change::new(

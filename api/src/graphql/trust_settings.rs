@@ -1,4 +1,5 @@
-//! The trust's own settings, changed by a trust-wide trust leader.
+//! The trust's own settings, changed by a trust-wide trust leader: how it
+//! records evidence and how small a group its figures may describe.
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 
@@ -7,7 +8,8 @@ use super::{caller, db};
 use crate::data::trusts::{self, RecordingSettings, TermsChange};
 use crate::error::ApiError;
 
-/// How the trust records evidence; omitted fields stay as they are.
+/// How the trust records evidence and suppresses small groups; omitted
+/// fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateRecordingSettingsInput {
     /// Refuse, rather than warn about, evidence with judgemental wording or
@@ -18,6 +20,9 @@ pub struct UpdateRecordingSettingsInput {
     pub judgemental_terms: Option<Vec<String>>,
     /// Go back to the default list of judgemental terms.
     pub use_default_judgemental_terms: Option<bool>,
+    /// Figures over fewer visits than this are suppressed (3 to 100;
+    /// default 5).
+    pub min_cell_size: Option<i32>,
 }
 
 /// The trust after the change.
@@ -52,6 +57,7 @@ impl TrustSettingsMutation {
         let change = RecordingSettings {
             strict_neutral_language: input.strict_neutral_language,
             judgemental_terms,
+            min_cell_size: input.min_cell_size,
         };
         let trust = trusts::update_recording_settings(db(ctx), caller, change).await?;
         Ok(UpdateRecordingSettingsPayload {

@@ -288,7 +288,43 @@ async fn contradictory_filters_name_the_field_at_fault(app: TestApp) {
     );
 }
 
+async fn a_trust_sets_its_own_minimum_cell_size(app: TestApp) {
+    let protocol = load(&app).await;
+    let rows = ratings();
+    let leader = app.leader(TRUST);
+    let change = "mutation($size: Int) { updateRecordingSettings(input: { minCellSize: $size }) {
+      trust { minCellSize } } }";
+    for (size, code) in [(2, "BAD_USER_INPUT"), (101, "BAD_USER_INPUT")] {
+        let body = app.graphql(&leader, change, json!({ "size": size })).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{size}");
+    }
+    let analyst = app.token(TRUST, &[Role::Analyst], None);
+    let body = app.graphql(&analyst, change, json!({ "size": 8 })).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
+
+    let data = app.data(&leader, change, json!({ "size": 8 })).await;
+    assert_eq!(data["updateRecordingSettings"]["trust"]["minCellSize"], 8);
+    let by_school = cells(
+        &app,
+        &leader,
+        json!({ "protocolId": protocol }),
+        "SCHOOL",
+        false,
+    )
+    .await;
+    let expected = recount_by(&rows, |r| r.school);
+    for (cell, (urn, recount)) in by_school["cells"].as_array().unwrap().iter().zip(&expected) {
+        assert_eq!(cell["school"]["urn"], json!(urn));
+        assert_eq!(
+            of_cell(cell),
+            figures(recount, recount.visits < 8),
+            "{cell}"
+        );
+    }
+}
+
 on_both_stores!(
+    a_trust_sets_its_own_minimum_cell_size,
     trends_and_school_cells_match_a_recount,
     filters_narrow_the_figures,
     a_protocol_key_spans_versions_matching_indicators_by_code,
