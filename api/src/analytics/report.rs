@@ -54,9 +54,11 @@ pub struct Comparison {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub resolved: Resolved,
-    pub trust: Cell,
+    /// The whole selection; `None` when not asked for.
+    pub trust: Option<Cell>,
     pub cells: Vec<GroupCell>,
-    pub comparison: Comparison,
+    /// `None` when not asked for.
+    pub comparison: Option<Comparison>,
 }
 
 /// Sums rows (all of one group) into counts and per-level counts.
@@ -95,23 +97,15 @@ fn own(row: &Row, resolved: &Resolved) -> Cell {
     Cell::new(row.counts, per_level, 1, resolved.min_cell_size)
 }
 
-/// Builds the report: one statement for the per-school counts, and one more
-/// when the grouping has a dimension.
-pub async fn build(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    resolved: Resolved,
-    grouping: Grouping,
-) -> ApiResult<Report> {
-    let by_school = variation::counts(db, scope, &resolved.selection, None).await?;
+/// The trust cell and the school comparison, from per-school counts.
+fn totals(by_school: &[Row], scope: &Scope, resolved: &Resolved) -> (Cell, Comparison) {
     let all: Vec<&Row> = by_school.iter().collect();
-    let trust = across_schools(&all, scope, &resolved);
-
+    let trust = across_schools(&all, scope, resolved);
     let trust_rate = trust.secure_rate;
     let schools: Vec<SchoolPlace> = (by_school.iter())
         .filter(|row| scope.sees_school(row.school_urn))
         .map(|row| {
-            let cell = own(row, &resolved);
+            let cell = own(row, resolved);
             let placement = match (cell.secure_rate, trust_rate) {
                 (Some(rate), Some(p)) => funnel::place(rate, cell.counts.n, p),
                 _ => None,
@@ -127,57 +121,91 @@ pub async fn build(
         let rates: Vec<f64> = schools.iter().filter_map(|s| s.cell.secure_rate).collect();
         funnel::spread(&rates)
     });
+    let comparison = Comparison {
+        trust_rate,
+        schools,
+        spread,
+    };
+    (trust, comparison)
+}
 
-    let cells = match grouping {
-        Grouping::Trust => vec![GroupCell {
+/// The cells of a grouping by a dimension: one statement.
+async fn grouped(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    resolved: &Resolved,
+    dimension: Dimension,
+    per_school: bool,
+) -> ApiResult<Vec<GroupCell>> {
+    let rows = variation::counts(db, scope, &resolved.selection, Some(dimension)).await?;
+    if per_school {
+        let cells = (rows.iter())
+            .filter(|row| scope.sees_school(row.school_urn))
+            .map(|row| GroupCell {
+                school_urn: Some(row.school_urn),
+                key: row.key.clone(),
+                cell: own(row, resolved),
+            })
+            .collect();
+        return Ok(cells);
+    }
+    let mut groups: BTreeMap<&Key, Vec<&Row>> = BTreeMap::new();
+    for row in &rows {
+        groups.entry(&row.key).or_default().push(row);
+    }
+    Ok((groups.into_iter())
+        .map(|(key, rows)| GroupCell {
+            school_urn: None,
+            key: key.clone(),
+            cell: across_schools(&rows, scope, resolved),
+        })
+        .collect())
+}
+
+/// Builds the report: one statement for the per-school counts, needed for
+/// the trust cell, the comparison and per-school cells, and one more when
+/// the grouping has a dimension. With `with_totals` false a grouping by a
+/// dimension skips the per-school statement and has no totals.
+pub async fn build(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    resolved: Resolved,
+    grouping: Grouping,
+    with_totals: bool,
+) -> ApiResult<Report> {
+    let dimension = match grouping {
+        Grouping::By(d) | Grouping::SchoolBy(d) => Some(d),
+        Grouping::Trust | Grouping::School => None,
+    };
+    let totals = match with_totals || dimension.is_none() {
+        true => {
+            let by_school = variation::counts(db, scope, &resolved.selection, None).await?;
+            Some(totals(&by_school, scope, &resolved))
+        }
+        false => None,
+    };
+    let cells = match (grouping, &totals) {
+        (Grouping::By(d), _) => grouped(db, scope, &resolved, d, false).await?,
+        (Grouping::SchoolBy(d), _) => grouped(db, scope, &resolved, d, true).await?,
+        (Grouping::Trust, Some((trust, _))) => vec![GroupCell {
             school_urn: None,
             key: Key::default(),
             cell: trust.clone(),
         }],
-        Grouping::School => (schools.iter())
+        (Grouping::School, Some((_, comparison))) => (comparison.schools.iter())
             .map(|s| GroupCell {
                 school_urn: Some(s.school_urn),
                 key: Key::default(),
                 cell: s.cell.clone(),
             })
             .collect(),
-        Grouping::SchoolBy(dimension) => {
-            let rows = variation::counts(db, scope, &resolved.selection, Some(dimension)).await?;
-            let mut cells: Vec<GroupCell> = (rows.iter())
-                .filter(|row| scope.sees_school(row.school_urn))
-                .map(|row| GroupCell {
-                    school_urn: Some(row.school_urn),
-                    key: row.key.clone(),
-                    cell: own(row, &resolved),
-                })
-                .collect();
-            cells.sort_by(|a, b| (a.school_urn, &a.key).cmp(&(b.school_urn, &b.key)));
-            cells
-        }
-        Grouping::By(dimension) => {
-            let rows = variation::counts(db, scope, &resolved.selection, Some(dimension)).await?;
-            let mut groups: BTreeMap<&Key, Vec<&Row>> = BTreeMap::new();
-            for row in &rows {
-                groups.entry(&row.key).or_default().push(row);
-            }
-            (groups.into_iter())
-                .map(|(key, rows)| GroupCell {
-                    school_urn: None,
-                    key: key.clone(),
-                    cell: across_schools(&rows, scope, &resolved),
-                })
-                .collect()
-        }
+        (Grouping::Trust | Grouping::School, None) => Vec::new(),
     };
-
+    let (trust, comparison) = totals.unzip();
     Ok(Report {
         resolved,
         trust,
         cells,
-        comparison: Comparison {
-            trust_rate,
-            schools,
-            spread,
-        },
+        comparison,
     })
 }

@@ -53,7 +53,7 @@ pub(super) async fn variation_csv(
         let (filter, grouping) = params.read()?;
         let resolved = (filter.resolve(&state.db, scope).await?)
             .ok_or_else(|| ApiError::NotFound("no such protocol".into()))?;
-        let report = report::build(&state.db, scope, resolved, grouping).await?;
+        let report = report::build(&state.db, scope, resolved, grouping, false).await?;
         let names: BTreeMap<i32, String> =
             (schools::list(&state.db, scope, &SchoolFilter::default()).await?)
                 .into_iter()

@@ -93,9 +93,9 @@ pub struct Row {
 }
 
 /// Counts per school of the scope's trust, and per value of `dimension` when
-/// given. Every school of the trust is counted, whatever the scope's school
-/// list: trust-wide figures need them, and the caller decides which schools
-/// it may name.
+/// given, ordered by school and group. Every school of the trust is
+/// counted, whatever the scope's school list: trust-wide figures need them,
+/// and the caller decides which schools it may name.
 pub async fn counts(
     db: &impl ConnectionTrait,
     scope: &Scope,
@@ -107,9 +107,11 @@ pub async fn counts(
     }
     let statement = counts_statement(db.get_database_backend(), scope, selection, dimension);
     let rows = db.query_all_raw(statement).await?;
-    rows.iter()
+    let mut rows = (rows.iter())
         .map(|row| read_row(row, dimension, &selection.levels))
-        .collect()
+        .collect::<ApiResult<Vec<Row>>>()?;
+    rows.sort_by(|a, b| (a.school_urn, &a.key).cmp(&(b.school_urn, &b.key)));
+    Ok(rows)
 }
 
 /// The statement [`counts`] runs, for benchmarks that run it directly.
@@ -130,8 +132,8 @@ pub fn counts_statement(
         Some(Dimension::Term) => format!("{}, {}", sql.academic_year(), sql.term()),
         Some(Dimension::AcademicYear) => sql.academic_year(),
     };
-    let (select, group_by) = match dimension {
-        None => (String::new(), String::new()),
+    let (select, group_by, keys) = match dimension {
+        None => (String::new(), String::new(), ""),
         Some(Dimension::Term) => (
             format!(
                 ", {} AS d_year, {} AS d_term",
@@ -139,35 +141,56 @@ pub fn counts_statement(
                 sql.term()
             ),
             format!(", {group}"),
+            ", d_year, d_term",
         ),
-        Some(_) => (format!(", {group} AS d_key"), format!(", {group}")),
+        Some(_) => (
+            format!(", {group} AS d_key"),
+            format!(", {group}"),
+            ", d_key",
+        ),
     };
-    let levels: String = (selection.levels.iter())
-        .map(|l| {
-            format!(", SUM(CASE WHEN r.outcome = 'level' AND r.level = {l} THEN 1 ELSE 0 END)")
-                + &format!(" AS level_{}", l.unsigned_abs())
-        })
-        .collect();
+    let counted = |name: &str, when: &str| {
+        let inner = format!(", SUM(CASE WHEN {when} THEN 1 ELSE 0 END) AS {name}");
+        let outer = format!(", CAST(SUM({name}) AS BIGINT) AS {name}");
+        (inner, outer)
+    };
+    let mut columns = vec![
+        counted("n", "r.outcome = 'level'"),
+        counted(
+            "secure",
+            "r.outcome = 'level' AND r.level >= p.secure_threshold",
+        ),
+        counted("not_observed", "r.outcome = 'not_observed'"),
+        counted("not_applicable", "r.outcome = 'not_applicable'"),
+        (
+            ", SUM(CASE WHEN r.outcome = 'level' THEN r.level ELSE 0 END) AS level_sum".into(),
+            ", CAST(SUM(level_sum) AS BIGINT) AS level_sum".into(),
+        ),
+    ];
+    for l in &selection.levels {
+        let name = format!("level_{}", l.unsigned_abs());
+        columns.push(counted(
+            &name,
+            &format!("r.outcome = 'level' AND r.level = {l}"),
+        ));
+    }
+    let (inner, outer): (String, String) = columns.into_iter().unzip();
     let joins = Sql::joins(
         selection.needs_indicators() || dimension.is_some_and(Dimension::needs_indicators),
     );
     let conditions = sql.conditions(scope, selection);
+    // Counted per visit first, then per group: the number of visits is the
+    // number of per-visit rows, with no COUNT(DISTINCT) and its sort.
     let text = format!(
-        "SELECT w.school_urn AS school_urn{select}, \
-           COUNT(DISTINCT r.visit_id) AS visits, \
-           SUM(CASE WHEN r.outcome = 'level' THEN 1 ELSE 0 END) AS n, \
-           SUM(CASE WHEN r.outcome = 'level' THEN r.level ELSE 0 END) AS level_sum, \
-           SUM(CASE WHEN r.outcome = 'level' AND r.level >= p.secure_threshold \
-             THEN 1 ELSE 0 END) AS secure, \
-           SUM(CASE WHEN r.outcome = 'not_observed' THEN 1 ELSE 0 END) AS not_observed, \
-           SUM(CASE WHEN r.outcome = 'not_applicable' THEN 1 ELSE 0 END) AS not_applicable\
-           {levels} \
-         FROM ratings r {joins} \
-         JOIN protocols p ON p.trust_id = w.trust_id AND p.id = w.protocol_id \
-         JOIN walk_observers wo ON wo.trust_id = w.trust_id AND wo.walk_id = w.id \
-           AND wo.observer_id = r.observer_id \
-         WHERE {conditions} AND wo.role = 'lead' \
-         GROUP BY w.school_urn{group_by}"
+        "SELECT school_urn{keys}, COUNT(*) AS visits{outer} FROM ( \
+           SELECT w.school_urn AS school_urn{select}, r.visit_id AS visit_id{inner} \
+           FROM ratings r {joins} \
+           JOIN protocols p ON p.trust_id = w.trust_id AND p.id = w.protocol_id \
+           JOIN walk_observers wo ON wo.trust_id = w.trust_id AND wo.walk_id = w.id \
+             AND wo.observer_id = r.observer_id \
+           WHERE {conditions} AND wo.role = 'lead' \
+           GROUP BY w.school_urn{group_by}, r.visit_id \
+         ) per_visit GROUP BY school_urn{keys}"
     );
     sql.statement(text)
 }

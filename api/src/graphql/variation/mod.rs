@@ -162,8 +162,9 @@ impl Variation {
     /// The whole selection. For a caller limited to some schools it is
     /// withheld when the rest of the trust is too small to keep its schools
     /// anonymous.
-    async fn trust(&self) -> VariationCell {
-        VariationCell::whole(self.0.trust.clone())
+    async fn trust(&self) -> Result<VariationCell> {
+        let trust = self.0.trust.clone().ok_or_else(not_built)?;
+        Ok(VariationCell::whole(trust))
     }
 
     /// The cells of the grouping, in order of school and group. Callers
@@ -173,9 +174,16 @@ impl Variation {
     }
 
     /// Each school's secure rate against the trust's.
-    async fn comparison(&self) -> SchoolComparison {
-        SchoolComparison(self.0.comparison.clone())
+    async fn comparison(&self) -> Result<SchoolComparison> {
+        let comparison = self.0.comparison.clone().ok_or_else(not_built)?;
+        Ok(SchoolComparison(comparison))
     }
+}
+
+/// Totals are built whenever the query selects them, so their absence is
+/// a fault.
+fn not_built() -> crate::error::ApiError {
+    crate::error::ApiError::Internal(anyhow::anyhow!("variation totals not built"))
 }
 
 #[derive(Default)]
@@ -199,7 +207,9 @@ impl FiguresQuery {
         };
         let scope = &caller(ctx)?.scope;
         let grouping = group_by.grouping(per_school);
-        let report = report::build(db(ctx), scope, resolved, grouping).await?;
+        let look = ctx.look_ahead();
+        let totals = look.field("trust").exists() || look.field("comparison").exists();
+        let report = report::build(db(ctx), scope, resolved, grouping, totals).await?;
         Ok(Some(Variation(report)))
     }
 }
