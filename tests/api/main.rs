@@ -16,6 +16,7 @@ mod evidence;
 mod fixture;
 mod highlights;
 mod http;
+mod http_audit;
 mod import;
 mod import_ratings;
 mod matrix;

@@ -43,6 +43,9 @@ struct Args {
     /// Print EXPLAIN ANALYZE of the counts statements before measuring.
     #[arg(long)]
     explain: bool,
+    /// Leave the database in place (and print its name) for experiments.
+    #[arg(long)]
+    keep: bool,
 }
 
 #[tokio::main]
@@ -61,8 +64,12 @@ async fn main() -> Result<()> {
     admin.execute_unprepared(&create).await?;
     url.set_path(&format!("/{name}"));
     let outcome = run(&args, &url).await;
-    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-    admin.execute_unprepared(&drop).await?;
+    if args.keep {
+        println!("kept database {name}; drop it with DROP DATABASE {name}");
+    } else {
+        let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        admin.execute_unprepared(&drop).await?;
+    }
     admin.close().await?;
     outcome
 }

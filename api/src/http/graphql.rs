@@ -1,0 +1,313 @@
+//! GraphQL over HTTP as its specification describes: `POST` with a JSON
+//! body, `GET` for queries only, and the response's media type chosen by
+//! `Accept` — `application/graphql-response+json`, under which a request
+//! that cannot run answers 400 without `data`, or `application/json`, under
+//! which every well-formed request answers 200.
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::{Map, Value};
+
+use super::{authenticate, error_response, too_large};
+use crate::data::loaders::Loaders;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The response media type a client accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Media {
+    GraphqlResponse,
+    Json,
+}
+
+impl Media {
+    fn content_type(self) -> HeaderValue {
+        match self {
+            Media::GraphqlResponse => HeaderValue::from_static(GRAPHQL_RESPONSE),
+            Media::Json => HeaderValue::from_static(JSON),
+        }
+    }
+}
+
+/// The media type to answer in: the `Accept` range with the highest
+/// quality, `application/graphql-response+json` on a tie; `application/json`
+/// for no `Accept` or a wildcard, as older clients expect. `None` when the
+/// client accepts neither.
+pub(super) fn negotiate(headers: &HeaderMap) -> Option<Media> {
+    let Some(accept) = headers.get(header::ACCEPT) else {
+        return Some(Media::Json);
+    };
+    let accept = accept.to_str().ok()?;
+    if accept.trim().is_empty() {
+        return Some(Media::Json);
+    }
+    let mut best: Option<(f32, Media)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let kind = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let quality = (parts.filter_map(|p| p.trim().strip_prefix("q=")))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let media = match kind.as_str() {
+            GRAPHQL_RESPONSE => Media::GraphqlResponse,
+            JSON | "application/*" | "*/*" => Media::Json,
+            _ => continue,
+        };
+        let better = match best {
+            None => true,
+            Some((q, m)) => quality > q || (quality == q && m == Media::Json && media != m),
+        };
+        if quality > 0.0 && better {
+            best = Some((quality, media));
+        }
+    }
+    best.map(|(_, media)| media)
+}
+
+fn not_acceptable() -> Response {
+    let err = ApiError::Invalid {
+        field: None,
+        message: format!("accept {GRAPHQL_RESPONSE} or {JSON}"),
+    };
+    error_response(StatusCode::NOT_ACCEPTABLE, &err)
+}
+
+/// A request error: the request cannot run, so the answer has no `data`.
+fn request_error(media: Media, status: StatusCode, message: String) -> Response {
+    let err = ApiError::Invalid {
+        field: None,
+        message,
+    };
+    let mut response = error_response(status, &err);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    response
+}
+
+/// Codes of errors raised before execution: the document could not run.
+const BEFORE_EXECUTION: [&str; 4] = [
+    "GRAPHQL_PARSE_FAILED",
+    "GRAPHQL_VALIDATION_FAILED",
+    "QUERY_TOO_COMPLEX",
+    "QUERY_TOO_DEEP",
+];
+
+fn before_execution(response: &async_graphql::Response) -> bool {
+    !response.errors.is_empty()
+        && response.errors.iter().all(|error| {
+            let code = error.extensions.as_ref().and_then(|e| e.get("code"));
+            matches!(code, Some(async_graphql::Value::String(code))
+                if BEFORE_EXECUTION.contains(&code.as_str()))
+        })
+}
+
+/// Runs a request for the caller and answers in `media`.
+async fn execute(
+    state: &AppState,
+    media: Media,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+) -> Response {
+    let caller = match authenticate(state, headers) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    tracing::Span::current().record("trust.id", caller.scope.trust.as_str());
+    let loaders = Loaders::new(&state.db, &caller.scope);
+    let response = state
+        .schema
+        .execute(request.data(caller).data(loaders))
+        .await;
+
+    let failed = before_execution(&response);
+    let mut body = match serde_json::to_value(&response) {
+        Ok(body) => body,
+        Err(err) => {
+            let err = ApiError::Internal(anyhow::anyhow!("cannot encode a response: {err}"));
+            return error_response(StatusCode::INTERNAL_SERVER_ERROR, &err);
+        }
+    };
+    let status = match (media, failed) {
+        (Media::GraphqlResponse, true) => {
+            if let Some(body) = body.as_object_mut() {
+                body.remove("data");
+            }
+            StatusCode::BAD_REQUEST
+        }
+        _ => StatusCode::OK,
+    };
+    let mut answer = (status, axum::Json(body)).into_response();
+    answer
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    answer
+}
+
+/// The parameters of a request, checked for their JSON types.
+fn request_from(params: Map<String, Value>) -> Result<async_graphql::Request, String> {
+    let text = |name: &str| match params.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(_) => Err(format!("`{name}` must be a string")),
+    };
+    let object = |name: &str| match params.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(map)) => Ok(Some(Value::Object(map.clone()))),
+        Some(_) => Err(format!("`{name}` must be an object")),
+    };
+    let query = text("query")?.ok_or("the request has no `query`")?;
+    let mut request = async_graphql::Request::new(query);
+    if let Some(name) = text("operationName")? {
+        request = request.operation_name(name);
+    }
+    if let Some(variables) = object("variables")? {
+        request = request.variables(async_graphql::Variables::from_json(variables));
+    }
+    if let Some(Value::Object(extensions)) = object("extensions")? {
+        for (key, value) in extensions {
+            if let Ok(value) = async_graphql::Value::from_json(value) {
+                request.extensions.insert(key, value);
+            }
+        }
+    }
+    Ok(request)
+}
+
+/// Whether the body is declared JSON (`application/json`, any charset).
+fn json_body(headers: &HeaderMap) -> bool {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    kind.is_some_and(|kind| {
+        let mut parts = kind.split(';');
+        let essence = parts.next().unwrap_or("").trim();
+        let charset_ok = parts.all(|p| {
+            let p = p.trim().to_ascii_lowercase();
+            !p.starts_with("charset=") || p == "charset=utf-8" || p == "charset=\"utf-8\""
+        });
+        essence.eq_ignore_ascii_case(JSON) && charset_ok
+    })
+}
+
+pub(super) async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    if !json_body(&headers) {
+        let message = format!("send the request as {JSON}");
+        return request_error(media, StatusCode::UNSUPPORTED_MEDIA_TYPE, message);
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return too_large();
+        }
+        Err(rejection) => {
+            let message = format!("the body cannot be read: {}", rejection.body_text());
+            return request_error(media, StatusCode::BAD_REQUEST, message);
+        }
+    };
+    let params = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(params)) => params,
+        Ok(Value::Array(_)) => {
+            let message =
+                "batched requests are not supported; send one operation per request".to_owned();
+            return request_error(media, StatusCode::BAD_REQUEST, message);
+        }
+        Ok(_) => {
+            let message = "the body is not a GraphQL request: expected an object".to_owned();
+            return request_error(media, StatusCode::BAD_REQUEST, message);
+        }
+        Err(err) => {
+            let message = format!("the body is not a GraphQL request: {err}");
+            return request_error(media, StatusCode::BAD_REQUEST, message);
+        }
+    };
+    match request_from(params) {
+        Ok(request) => execute(&state, media, &headers, request).await,
+        Err(message) => request_error(media, StatusCode::BAD_REQUEST, message),
+    }
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    accept.is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// True when the operation the request would run is not a query.
+fn changes_data(request: &async_graphql::Request) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let operation = match &document.operations {
+        DocumentOperations::Single(operation) => Some(operation),
+        DocumentOperations::Multiple(operations) => match &request.operation_name {
+            Some(name) => operations.get(name.as_str()),
+            None => operations.values().next(),
+        },
+    };
+    operation.is_some_and(|op| op.node.ty != OperationType::Query)
+}
+
+/// `?query=…&operationName=…&variables=…&extensions=…`, the last two JSON.
+fn request_from_query_string(text: &str) -> Result<async_graphql::Request, String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(text)
+        .map_err(|err| format!("the query string is not a GraphQL request: {err}"))?;
+    let mut params = Map::new();
+    for (name, value) in pairs {
+        let value = match name.as_str() {
+            "variables" | "extensions" if !value.is_empty() => serde_json::from_str(&value)
+                .map_err(|err| format!("`{name}` is not JSON: {err}"))?,
+            "variables" | "extensions" => Value::Null,
+            _ => Value::String(value),
+        };
+        if params.insert(name.clone(), value).is_some() {
+            return Err(format!("`{name}` is given twice"));
+        }
+    }
+    request_from(params)
+}
+
+/// GraphiQL for browsers; queries (never mutations) from the query string
+/// for everyone else.
+pub(super) async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    if query.is_empty() && wants_html(&headers) {
+        let page = GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("Learning walks");
+        return Html(page.finish()).into_response();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let request = match request_from_query_string(&query) {
+        Ok(request) => request,
+        Err(message) => return request_error(media, StatusCode::BAD_REQUEST, message),
+    };
+    if changes_data(&request) {
+        let message = "mutations need POST".to_owned();
+        let mut response = request_error(media, StatusCode::METHOD_NOT_ALLOWED, message);
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, media, &headers, request).await
+}

@@ -1,0 +1,170 @@
+//! GraphQL over HTTP: the `graphql-http` package's audit of the
+//! specification run against the live service, and the behaviours it
+//! leaves to the server, each checked here.
+
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Store, TestApp, run};
+use crate::on_both_stores;
+
+const RESPONSE: &str = "application/graphql-response+json";
+
+/// Installs the audit's packages from the lock file when they are missing.
+fn install_audit(dir: &std::path::Path) {
+    if dir.join("node_modules/graphql-http").exists() {
+        return;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--silent"])
+        .current_dir(dir)
+        .status()
+        .expect("npm (Node 20) is needed for the GraphQL-over-HTTP audit");
+    assert!(status.success(), "npm ci failed in {}", dir.display());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_graphql_over_http_audit_finds_every_must_met() {
+    run(Store::Sqlite, |app| async move {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("http-audit");
+        install_audit(&dir);
+        let (url, token) = (app.url("/graphql"), app.leader("2516"));
+        let output = tokio::task::spawn_blocking(move || {
+            Command::new("node")
+                .arg("audit.mjs")
+                .args([url, token])
+                .current_dir(dir)
+                .output()
+                .expect("node runs")
+        })
+        .await
+        .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let results: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(results.len() > 50, "{results:?}");
+        let failed: Vec<&Value> = results.iter().filter(|r| r["status"] == "error").collect();
+        assert!(failed.is_empty(), "MUSTs not met: {failed:#?}");
+        let should: Vec<&Value> = results.iter().filter(|r| r["status"] == "warn").collect();
+        assert!(
+            should.is_empty(),
+            "SHOULDs not met (update the README): {should:#?}"
+        );
+    })
+    .await;
+}
+
+async fn send(app: &TestApp, request: reqwest::RequestBuilder) -> (u16, String, Value) {
+    let request = request.bearer_auth(app.leader("2516"));
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let kind = (response.headers().get("content-type"))
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, kind, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn the_media_type_follows_accept_and_sets_the_status(app: TestApp) {
+    let post = |accept: &str, query: &str| {
+        let body = json!({ "query": query });
+        (app.client().post(app.url("/graphql")))
+            .header("accept", accept)
+            .json(&body)
+    };
+    // A document that cannot run: 400 without data under the new type,
+    // 200 with null data under application/json.
+    let (status, kind, body) = send(&app, post(RESPONSE, "{ nosuchfield }")).await;
+    assert_eq!((status, kind.as_str()), (400, RESPONSE));
+    assert_eq!(body.get("data"), None);
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    let (status, kind, body) = send(&app, post("application/json", "{ viewer {")).await;
+    assert_eq!((status, kind.as_str()), (200, "application/json"));
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "GRAPHQL_PARSE_FAILED"
+    );
+
+    // A document that runs answers 200 in the type asked for, the higher
+    // quality first.
+    let both = "application/json;q=0.5, application/graphql-response+json";
+    let (status, kind, body) = send(&app, post(both, "{ viewer { trustUid } }")).await;
+    assert_eq!((status, kind.as_str()), (200, RESPONSE));
+    assert_eq!(
+        body,
+        json!({ "data": { "viewer": { "trustUid": "2516" } } })
+    );
+    let (status, kind, _) = send(&app, post("*/*", "{ viewer { trustUid } }")).await;
+    assert_eq!((status, kind.as_str()), (200, "application/json"));
+
+    // Neither type accepted: 406.
+    let (status, _, body) = send(&app, post("text/csv", "{ viewer { trustUid } }")).await;
+    assert_eq!(
+        (status, &body["errors"][0]["extensions"]["code"]),
+        (406, &json!("BAD_USER_INPUT"))
+    );
+}
+
+async fn requests_that_are_not_graphql_are_refused_with_a_code(app: TestApp) {
+    let graphql = app.url("/graphql");
+    let raw = |kind: &str, body: &str| {
+        (app.client().post(&graphql))
+            .header("content-type", kind)
+            .header("accept", RESPONSE)
+            .body(body.to_owned())
+    };
+    for (request, status) in [
+        (raw("text/plain", "{ viewer { trustUid } }"), 415),
+        (
+            raw(
+                "application/json; charset=latin1",
+                r#"{"query":"{ __typename }"}"#,
+            ),
+            415,
+        ),
+        (raw("application/json", r#"{"variables":{}}"#), 400),
+        (raw("application/json", r#"{"query":{"x":1}}"#), 400),
+        (
+            raw(
+                "application/json",
+                r#"{"query":"{ __typename }","variables":"[]"}"#,
+            ),
+            400,
+        ),
+        (raw("application/json", r#""{ __typename }""#), 400),
+    ] {
+        let (got, kind, body) = send(&app, request).await;
+        assert_eq!((got, kind.as_str()), (status, RESPONSE), "{body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{body}"
+        );
+        assert_eq!(body.get("data"), None);
+    }
+
+    // Mutations (and subscriptions) never run over GET.
+    let get = (app.client().get(&graphql)).query(&[(
+        "query",
+        "mutation { submitWalk(input: { walkId: \"x\" }) { walk { id } } }",
+    )]);
+    let response = get.bearer_auth(app.leader("2516")).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+    let twice = (app.client().get(&graphql)).query(&[
+        ("query", "{ a: __typename }"),
+        ("query", "{ b: __typename }"),
+    ]);
+    let (status, _, body) = send(&app, twice).await;
+    assert_eq!(status, 400, "{body}");
+}
+
+on_both_stores!(
+    the_media_type_follows_accept_and_sets_the_status,
+    requests_that_are_not_graphql_are_refused_with_a_code,
+);
