@@ -35,6 +35,10 @@ async fn a_ratings_file_is_imported_whole_or_not_at_all(app: TestApp) {
     app.import_schools().await;
     app.import_core_protocol("2516").await;
     let good = "W1,137106,2025-10-07,lead-a,V1,English,KS3,lead-a,lead,RL1,3";
+    let long = format!(
+        "W1,137106,2025-10-07,lead-a,V1,{},KS3,lead-a,lead,RL2,3",
+        "x".repeat(101)
+    );
     let second = "W1,137106,2025-10-07,lead-a,V1,English,KS3,co-b,co_observer,RL1,";
 
     let cases = [
@@ -62,6 +66,24 @@ async fn a_ratings_file_is_imported_whole_or_not_at_all(app: TestApp) {
         (
             vec![
                 good,
+                "W1,137106,1800-10-07,lead-a,V1,English,KS3,lead-a,lead,RL2,3",
+            ],
+            "line 3: date \"1800-10-07\"",
+        ),
+        (
+            vec![
+                good,
+                "W1,137106,2025-10-07,lead-a,V1,Eng\u{1}lish,KS3,lead-a,lead,RL2,3",
+            ],
+            "line 3: subject holds a control character",
+        ),
+        (
+            vec![good, long.as_str()],
+            "line 3: subject is longer than 100 characters",
+        ),
+        (
+            vec![
+                good,
                 "W1,137106,2025-10-07,lead-a,V1,English,KS3,lead-a,lead,RL2,5",
             ],
             "visit V1, indicator RL2: level 5 is not on the protocol's scale",
@@ -73,22 +95,21 @@ async fn a_ratings_file_is_imported_whole_or_not_at_all(app: TestApp) {
         assert_eq!(written(&app).await, [0, 0, 0, 0, 0], "{fault}");
     }
 
-    let done = import(&app, "2516", &[good, second]).await.unwrap();
+    let third = "W1,137106,2025-10-07,lead-a,V1,English,KS3,co-b,co_observer,RL2,N/A";
+    let done = import(&app, "2516", &[good, second, third]).await.unwrap();
     assert_eq!(
         done,
-        "1 walks, 1 visits and 2 ratings on trust-core version 1 (2 new observers)"
+        "1 walks, 1 visits and 3 ratings on trust-core version 1 (2 new observers)"
     );
-    assert_eq!(written(&app).await, [1, 2, 2, 1, 2]);
+    assert_eq!(written(&app).await, [1, 2, 2, 1, 3]);
     let again = import(&app, "2516", &[good]).await.unwrap_err();
-    assert!(
-        again.contains("1 of the file's walks were imported before"),
-        "{again}"
-    );
-    assert_eq!(written(&app).await, [1, 2, 2, 1, 2]);
+    assert!(again.contains("walks imported before: W1"), "{again}");
+    assert_eq!(written(&app).await, [1, 2, 2, 1, 3]);
 
     // The walk is submitted, with its team, and counts in the figures.
     let query = "{ walks(first: 5) { nodes { status date observers { role observer { reference } }
-                   visits { subject keyStage ratings { outcome level } } } } }";
+                   visits { subject keyStage ratings { outcome level } }
+                   auditTrail { actor action } } } }";
     let mut data = app.data(&app.leader("2516"), query, json!({})).await;
     // Ratings come in observer id order; compare them as a set.
     let ratings = &mut data["walks"]["nodes"][0]["visits"][0]["ratings"];
@@ -102,7 +123,9 @@ async fn a_ratings_file_is_imported_whole_or_not_at_all(app: TestApp) {
                                { "role": "CO_OBSERVER", "observer": { "reference": "co-b" } }],
                  "visits": [{ "subject": "English", "keyStage": "KS3",
                               "ratings": [{ "outcome": "LEVEL", "level": 3 },
-                                          { "outcome": "NOT_OBSERVED", "level": null }] }] }])
+                                          { "outcome": "NOT_APPLICABLE", "level": null },
+                                          { "outcome": "NOT_OBSERVED", "level": null }] }],
+                 "auditTrail": [{ "actor": "import", "action": "walk.imported" }] }])
     );
 }
 

@@ -171,20 +171,25 @@ async fn a_school_scoped_caller_sees_its_school_and_an_anonymous_trust(app: Test
     let trust = &data["variation"]["trust"];
     assert_eq!(
         (&trust["n"], &trust["suppressed"], &trust["mean"]),
-        (&json!(11), &json!(true), &json!(null))
+        (&json!(null), &json!(true), &json!(null))
     );
     let schools = data["variation"]["cells"].as_array().unwrap();
     assert_eq!(schools.len(), 1);
     assert_eq!(schools[0]["school"]["urn"], 138655);
 
     // A school with no visits of its own: the rest is two schools with
-    // seven visits, so the trust figures show.
+    // seven visits, so the trust pattern shows, as rates to two places
+    // (8/11 secure) without counts.
     let token = app.token("2516", &[Role::SchoolLeader], Some(vec![138791]));
     let data = app.data(&token, VARIATION, vars).await;
     let trust = &data["variation"]["trust"];
     assert_eq!(
-        (&trust["mean"], &trust["suppressed"]),
-        (&json!(3.0), &json!(false))
+        (&trust["mean"], &trust["secureRate"], &trust["suppressed"]),
+        (&json!(3.0), &json!(0.73), &json!(false))
+    );
+    assert_eq!(
+        (&trust["n"], &trust["visits"], &trust["schools"]),
+        (&json!(null), &json!(null), &json!(null))
     );
     assert_eq!(data["variation"]["cells"], json!([]));
 

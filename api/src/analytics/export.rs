@@ -10,10 +10,12 @@ use super::filter::{Filter, ProtocolChoice};
 use super::report::{Grouping, Report};
 use crate::data::variation::Dimension;
 use crate::error::ApiError;
-use crate::metrics::terms::{self, Term};
+use crate::metrics::terms::Term;
 
 /// `?protocolId=…&groupBy=school&from=2025-09-01&subjects=English,History…`:
-/// the fields of the GraphQL filter, lists comma-separated.
+/// the fields of the GraphQL filter, lists comma-separated, enum values in
+/// either case (`term=autumn` or `AUTUMN`, `groupBy=focus_area` or
+/// `FOCUS_AREA`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExportParams {
@@ -21,7 +23,7 @@ pub struct ExportParams {
     protocol_key: Option<String>,
     from: Option<String>,
     to: Option<String>,
-    academic_year: Option<i32>,
+    academic_year: Option<String>,
     term: Option<String>,
     lens: Option<String>,
     focus_area: Option<String>,
@@ -30,7 +32,7 @@ pub struct ExportParams {
     key_stages: Option<String>,
     school_urns: Option<String>,
     group_by: Option<String>,
-    per_school: Option<bool>,
+    per_school: Option<String>,
 }
 
 fn list(text: &Option<String>) -> Vec<String> {
@@ -75,19 +77,38 @@ impl ExportParams {
             ))),
             (None, key) => key.map(ProtocolChoice::Key),
         };
-        let term = match self.term.as_deref() {
+        let lower = |text: &Option<String>| text.as_ref().map(|t| t.trim().to_ascii_lowercase());
+        let term = match lower(&self.term).as_deref() {
             None => None,
             Some("autumn") => Some(Term::Autumn),
             Some("spring") => Some(Term::Spring),
             Some("summer") => Some(Term::Summer),
             Some(_) => return Err(ApiError::invalid("term", "autumn, spring or summer")),
         };
-        let lens = match self.lens.as_deref() {
+        let lens = match lower(&self.lens) {
             None => None,
             Some(text) => Some(
-                <Lens as sea_orm::ActiveEnum>::try_from_value(&text.to_owned())
-                    .map_err(|_| ApiError::invalid("lens", "not a lens"))?,
+                <Lens as sea_orm::ActiveEnum>::try_from_value(&text).map_err(|_| {
+                    ApiError::invalid(
+                        "lens",
+                        "consistency, fidelity, pupil_experience or safeguarding_routines",
+                    )
+                })?,
             ),
+        };
+        let academic_year = match self.academic_year.as_deref().map(str::trim) {
+            None => None,
+            Some(text) => Some(text.parse().map_err(|_| {
+                ApiError::invalid(
+                    "academicYear",
+                    "the year the academic year starts, e.g. 2025",
+                )
+            })?),
+        };
+        let per_school = match lower(&self.per_school).as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => return Err(ApiError::invalid("perSchool", "true or false")),
         };
         let schools = (list(&self.school_urns).iter())
             .map(|u| {
@@ -99,7 +120,7 @@ impl ExportParams {
             protocol,
             from: date("from", &self.from)?,
             to: date("to", &self.to)?,
-            academic_year: self.academic_year,
+            academic_year,
             term,
             lens,
             focus_area: self.focus_area,
@@ -108,8 +129,8 @@ impl ExportParams {
             key_stages: list(&self.key_stages),
             schools,
         };
-        let per_school = self.per_school.unwrap_or(false);
-        let grouping = match (self.group_by.as_deref().unwrap_or("school"), per_school) {
+        let group_by = lower(&self.group_by).unwrap_or_else(|| "school".to_owned());
+        let grouping = match (group_by.as_str(), per_school) {
             ("trust", false) => Grouping::Trust,
             ("school" | "trust", _) => Grouping::School,
             (name, per_school) => {
@@ -190,8 +211,9 @@ pub fn csv(report: &Report, grouping: Grouping, names: &BTreeMap<i32, String>) -
             line.push(cell_text(names.get(&urn).map_or("", String::as_str)));
         }
         let key = &group.key;
-        let year = key.academic_year.map(terms::year_label).unwrap_or_default();
-        let term = (key.term.and_then(Term::from_number)).map_or("", Term::name);
+        let year = key.academic_year.map(|y| y.to_string()).unwrap_or_default();
+        let term = (key.term.and_then(Term::from_number))
+            .map_or(String::new(), |t| t.name().to_ascii_lowercase());
         let values: Vec<String> = match dimension {
             None => vec![],
             Some(Dimension::Lens) => vec![key.lens.clone().unwrap_or_default()],
@@ -199,22 +221,23 @@ pub fn csv(report: &Report, grouping: Grouping, names: &BTreeMap<i32, String>) -
             Some(Dimension::Indicator) => vec![key.indicator.clone().unwrap_or_default()],
             Some(Dimension::Subject) => vec![key.subject.clone().unwrap_or_default()],
             Some(Dimension::KeyStage) => vec![key.key_stage.clone().unwrap_or_default()],
-            Some(Dimension::Term) => vec![year, term.to_owned()],
+            Some(Dimension::Term) => vec![year, term],
             Some(Dimension::AcademicYear) => vec![year],
         };
         line.extend(values.iter().map(|v| cell_text(v)));
         let cell = &group.cell;
         let c = cell.counts;
-        line.extend(
-            [
-                c.n,
-                c.visits,
-                cell.schools,
-                c.not_observed,
-                c.not_applicable,
-            ]
-            .map(|v| v.to_string()),
-        );
+        let counts = [
+            c.n,
+            c.visits,
+            cell.schools,
+            c.not_observed,
+            c.not_applicable,
+        ];
+        line.extend(counts.map(|v| match cell.pattern_only {
+            true => String::new(),
+            false => v.to_string(),
+        }));
         line.extend([number(cell.mean), number(cell.secure_rate)]);
         match &cell.levels {
             Some(per_level) => line.extend(per_level.iter().map(|(_, n)| n.to_string())),

@@ -2,7 +2,7 @@
 //! versions, dates and schools. Shared by GraphQL and the CSV export.
 
 use chrono::NaiveDate;
-use entity::{Lens, ProtocolStatus, protocol, scale_level};
+use entity::{Lens, ProtocolStatus, focus_area, indicator, protocol, scale_level};
 use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -39,6 +39,59 @@ pub struct Filter {
     pub schools: Vec<i32>,
 }
 
+/// Figures are for leaders, analysts and integrations; an observer records.
+pub fn may_read_figures(caller: &crate::auth::Caller) -> ApiResult<()> {
+    use crate::auth::Role;
+    caller.require_any(&[
+        Role::TrustLeader,
+        Role::Analyst,
+        Role::SchoolLeader,
+        Role::Partner,
+    ])
+}
+
+/// Key stages a visit may record.
+const KEY_STAGES: [&str; 6] = ["EYFS", "KS1", "KS2", "KS3", "KS4", "KS5"];
+
+/// Academic years whose dates the API's `Date` type can carry.
+const ACADEMIC_YEARS: std::ops::RangeInclusive<i32> = 1900..=2198;
+
+/// The levels of the versions' shared scale. Versions whose scales or
+/// secure thresholds differ are refused: their means and level counts would
+/// not mean the same thing.
+async fn same_scale(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    versions: &[protocol::Model],
+) -> ApiResult<Vec<i32>> {
+    let ids: Vec<Uuid> = versions.iter().map(|p| p.id).collect();
+    let rows = scale_level::Entity::find()
+        .filter(scale_level::Column::TrustId.eq(scope.trust.as_str()))
+        .filter(scale_level::Column::ProtocolId.is_in(ids))
+        .all(db)
+        .await?;
+    let scale_of = |version: &protocol::Model| {
+        let mut levels: Vec<i32> = (rows.iter())
+            .filter(|l| l.protocol_id == version.id)
+            .map(|l| l.value)
+            .collect();
+        levels.sort_unstable();
+        (levels, version.secure_threshold)
+    };
+    let first = versions.first().map(scale_of).unwrap_or_default();
+    if let Some(other) = versions.iter().find(|v| scale_of(v) != first) {
+        return Err(ApiError::invalid(
+            "protocolKey",
+            format!(
+                "version {} of {} has another scale or secure threshold; ask for one \
+                 version at a time with protocolId",
+                other.version, other.key
+            ),
+        ));
+    }
+    Ok(first.0)
+}
+
 /// A filter resolved against the caller's trust.
 #[derive(Debug, Clone)]
 pub struct Resolved {
@@ -61,6 +114,12 @@ impl Filter {
             }
             ((false, None), Some(_)) => {
                 return Err(ApiError::invalid("term", "a term needs its academicYear"));
+            }
+            ((false, Some(year)), _) if !ACADEMIC_YEARS.contains(&year) => {
+                return Err(ApiError::invalid(
+                    "academicYear",
+                    "the academic year is 1900 to 2198",
+                ));
             }
             ((false, Some(year)), term) => {
                 let dates = match term {
@@ -98,6 +157,53 @@ impl Filter {
             }
         }
         Ok((from, to))
+    }
+
+    /// Refuses indicator codes, focus area keys and key stages that no
+    /// version covered has, so a typo is an error rather than empty figures.
+    async fn known_codes(
+        &self,
+        db: &impl ConnectionTrait,
+        scope: &Scope,
+        versions: &[Uuid],
+    ) -> ApiResult<()> {
+        if let Some(stage) = (self.key_stages.iter()).find(|k| !KEY_STAGES.contains(&k.as_str())) {
+            return Err(ApiError::invalid(
+                "keyStages",
+                format!("{stage:?} is not a key stage: EYFS, KS1, KS2, KS3, KS4 or KS5"),
+            ));
+        }
+        if !self.indicator_codes.is_empty() {
+            let known: Vec<String> = indicator::Entity::find()
+                .filter(indicator::Column::TrustId.eq(scope.trust.as_str()))
+                .filter(indicator::Column::ProtocolId.is_in(versions.to_vec()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|i| i.code)
+                .collect();
+            if let Some(code) = self.indicator_codes.iter().find(|c| !known.contains(c)) {
+                return Err(ApiError::invalid(
+                    "indicatorCodes",
+                    format!("no version covered has an indicator {code:?}"),
+                ));
+            }
+        }
+        if let Some(key) = &self.focus_area {
+            let found = focus_area::Entity::find()
+                .filter(focus_area::Column::TrustId.eq(scope.trust.as_str()))
+                .filter(focus_area::Column::ProtocolId.is_in(versions.to_vec()))
+                .filter(focus_area::Column::Key.eq(key.as_str()))
+                .one(db)
+                .await?;
+            if found.is_none() {
+                return Err(ApiError::invalid(
+                    "focusArea",
+                    format!("no version covered has a focus area {key:?}"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Resolves the filter for the scope; `None` when the protocol is not
@@ -151,16 +257,8 @@ impl Filter {
             return Ok(None);
         };
         let ids: Vec<Uuid> = versions.iter().map(|p| p.id).collect();
-        let mut levels: Vec<i32> = scale_level::Entity::find()
-            .filter(scale_level::Column::TrustId.eq(scope.trust.as_str()))
-            .filter(scale_level::Column::ProtocolId.is_in(ids.clone()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|l| l.value)
-            .collect();
-        levels.sort_unstable();
-        levels.dedup();
+        let levels = same_scale(db, scope, &versions).await?;
+        self.known_codes(db, scope, &ids).await?;
 
         let schools = match (&scope.schools, self.schools.is_empty()) {
             (_, true) => None,

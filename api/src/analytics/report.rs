@@ -75,7 +75,8 @@ fn across_schools(rows: &[&Row], scope: &Scope, resolved: &Resolved) -> Cell {
     let levels = &resolved.selection.levels;
     let min = resolved.min_cell_size;
     let (counts, per_level) = sum(rows, levels);
-    let schools = rows.len() as i64;
+    let counted = |rows: &[&Row]| rows.iter().filter(|r| r.counts.visits > 0).count() as i64;
+    let schools = counted(rows);
     if scope.schools.is_none() {
         return Cell::new(counts, per_level, schools, min);
     }
@@ -83,7 +84,8 @@ fn across_schools(rows: &[&Row], scope: &Scope, resolved: &Resolved) -> Cell {
         .filter(|r| !scope.sees_school(r.school_urn))
         .collect();
     let (rest, _) = sum(&others, levels);
-    trust_cell_for_scope(counts, per_level, schools, rest, others.len() as i64, min)
+    let cell = trust_cell_for_scope(counts, per_level, schools, rest, counted(&others), min);
+    cell.as_pattern()
 }
 
 /// One school's own cell.

@@ -50,6 +50,7 @@ pub(super) async fn variation_csv(
         }
     };
     let built = async {
+        crate::analytics::filter::may_read_figures(&caller)?;
         let (filter, grouping) = params.read()?;
         let resolved = (filter.resolve(&state.db, scope).await?)
             .ok_or_else(|| ApiError::NotFound("no such protocol".into()))?;
@@ -77,4 +78,17 @@ pub(super) async fn variation_csv(
         }
         Err(err) => failure(&err),
     }
+}
+
+/// Any other method than GET: 405, with the error as JSON.
+pub(super) async fn get_only() -> Response {
+    let err = ApiError::Invalid {
+        field: None,
+        message: "the export answers GET only".into(),
+    };
+    let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &err);
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET"));
+    response
 }

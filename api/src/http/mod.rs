@@ -45,7 +45,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/health", get(health))
-        .route("/export/variation.csv", get(export::variation_csv))
+        .route(
+            "/export/variation.csv",
+            get(export::variation_csv).fallback(export::get_only),
+        )
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(axum::middleware::map_response(graphql_shaped_limit))

@@ -12,7 +12,7 @@ pub mod terms;
 pub struct Counts {
     /// Ratings with a level.
     pub n: i64,
-    /// Distinct visits with at least one counted rating.
+    /// Distinct visits with at least one level counted.
     pub visits: i64,
     /// Sum of the levels.
     pub level_sum: i64,
@@ -48,6 +48,9 @@ pub struct Cell {
     pub secure_rate: Option<f64>,
     pub suppressed: bool,
     pub suppression_reason: Option<String>,
+    /// Counts and levels withheld, rates rounded: a cell that includes
+    /// schools a school-scoped caller may not see (see [`Cell::as_pattern`]).
+    pub pattern_only: bool,
 }
 
 impl Cell {
@@ -62,6 +65,7 @@ impl Cell {
                 mean: None,
                 secure_rate: None,
                 suppressed: true,
+                pattern_only: false,
                 suppression_reason: Some(format!(
                     "fewer than {min_cell_size} visits ({}): values are withheld so a \
                      small group cannot be singled out",
@@ -78,6 +82,23 @@ impl Cell {
             secure_rate: ratio(counts.secure),
             suppressed: false,
             suppression_reason: None,
+            pattern_only: false,
+        }
+    }
+
+    /// The cell as a school-scoped caller may see a figure that includes
+    /// other schools: the trust pattern only. Counts, levels and the number
+    /// of schools are withheld and rates rounded to two places, so that
+    /// subtracting two answers (two filters, two groupings, or the same
+    /// query before and after a new walk) cannot isolate another school.
+    pub fn as_pattern(self) -> Cell {
+        let round = |v: f64| (v * 100.0).round() / 100.0;
+        Cell {
+            levels: None,
+            mean: self.mean.map(round),
+            secure_rate: self.secure_rate.map(round),
+            pattern_only: true,
+            ..self
         }
     }
 }

@@ -100,6 +100,8 @@ async fn the_export_keeps_to_the_token_and_refuses_bad_parameters(app: TestApp) 
         ("&from=2025-13-01", json!("from")),
         ("&term=winter&academicYear=2025", json!("term")),
         ("&shoe=1", Value::Null),
+        ("&academicYear=twenty", json!("academicYear")),
+        ("&perSchool=yes", json!("perSchool")),
     ] {
         let (status, _, body) = export(&app, &leader, &format!("{query}{bad}")).await;
         let body: Value = serde_json::from_str(&body).unwrap();
@@ -116,6 +118,20 @@ async fn the_export_keeps_to_the_token_and_refuses_bad_parameters(app: TestApp) 
             field
         );
     }
+
+    // Enum values in either case, as GraphQL spells them or lower case.
+    let upper = format!("{query}&groupBy=SUBJECT&term=AUTUMN&academicYear=2025&lens=CONSISTENCY");
+    let (status, _, text) = export(&app, &leader, &upper).await;
+    assert_eq!(status, 200, "{text}");
+    let response = app
+        .client()
+        .post(app.url("/export/variation.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 405);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 
     // Another trust's protocol answers exactly as a made-up one.
     let other = app.leader("9999");

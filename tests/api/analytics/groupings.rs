@@ -217,7 +217,16 @@ async fn a_school_scoped_caller_sees_its_school_against_the_trust(app: TestApp) 
         let rest = others.get(&(subject.clone(), false));
         let hidden = recount.visits < 5 || rest.is_none_or(|r| r.schools < 2 || r.visits < 5);
         assert_eq!(cell["subject"], json!(subject));
-        assert_eq!(of_cell(cell), figures(recount, hidden), "{cell}");
+        // Cells with other schools in them are the trust pattern only: no
+        // counts, rates to two places.
+        let round = |part: i64| match hidden {
+            true => Value::Null,
+            false => json!(((part as f64 / recount.n as f64) * 100.0).round() / 100.0),
+        };
+        let pattern = json!({ "n": null, "visits": null, "schools": null,
+            "mean": round(recount.level_sum), "secureRate": round(recount.secure),
+            "suppressed": hidden });
+        assert_eq!(of_cell(cell), pattern, "{cell}");
     }
 
     let query = "query($f: VariationFilter!) { variation(filter: $f) {
@@ -234,13 +243,18 @@ async fn a_school_scoped_caller_sees_its_school_against_the_trust(app: TestApp) 
     let comparison = &scoped["variation"]["comparison"];
     assert_eq!(comparison["spread"], Value::Null);
     assert_eq!(comparison["schools"].as_array().unwrap().len(), 1);
+    // The trust rate to two places, and the school's limits around it.
+    let exact = whole["variation"]["comparison"]["trustSecureRate"]
+        .as_f64()
+        .unwrap();
+    let p = (exact * 100.0).round() / 100.0;
+    assert_eq!(comparison["trustSecureRate"], json!(p));
+    let n = recount(rows.iter().filter(|r| r.school == 900001)).n as f64;
+    let half = 1.96 * (p * (1.0 - p) / n).sqrt();
     assert_eq!(
         comparison["schools"][0],
-        whole["variation"]["comparison"]["schools"][0]
-    );
-    assert_eq!(
-        comparison["trustSecureRate"],
-        whole["variation"]["comparison"]["trustSecureRate"]
+        json!({ "school": { "urn": 900001 },
+                "funnel95": { "lower": p - half, "upper": p + half } })
     );
 }
 
@@ -268,6 +282,22 @@ async fn contradictory_filters_name_the_field_at_fault(app: TestApp) {
         (
             json!({ "protocolKey": "trust-core", "subjects": vec!["x"; 101] }),
             "subjects",
+        ),
+        (
+            json!({ "protocolKey": "trust-core", "indicatorCodes": ["rl1"] }),
+            "indicatorCodes",
+        ),
+        (
+            json!({ "protocolKey": "trust-core", "focusArea": "nope" }),
+            "focusArea",
+        ),
+        (
+            json!({ "protocolKey": "trust-core", "keyStages": ["KS6"] }),
+            "keyStages",
+        ),
+        (
+            json!({ "protocolKey": "trust-core", "academicYear": 99999 }),
+            "academicYear",
         ),
     ];
     for (filter, field) in cases {
@@ -323,7 +353,66 @@ async fn a_trust_sets_its_own_minimum_cell_size(app: TestApp) {
     }
 }
 
+async fn versions_with_other_scales_are_not_mixed(app: TestApp) {
+    load(&app).await;
+    let file = std::fs::read(data_file("protocol-trust-core.json")).unwrap();
+    let mut json: Value = serde_json::from_slice(&file).unwrap();
+    json["version"] = json!(2);
+    json["scale"]["levels"][3]["label"] = json!("Evident");
+    json["scale"]["levels"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "value": 5, "label": "Consistently evident" }));
+    json["scale"]["secure_threshold"] = json!(4);
+    let bytes = serde_json::to_vec(&json).unwrap();
+    api::import::protocol::import_protocol(app.db(), TRUST, &bytes)
+        .await
+        .unwrap();
+    let vars = json!({ "f": { "protocolKey": "trust-core" }, "g": "TRUST", "s": false });
+    let body = app.graphql(&app.leader(TRUST), CELLS, vars).await;
+    assert_eq!(
+        body["errors"][0]["extensions"],
+        json!({ "code": "BAD_USER_INPUT", "field": "protocolKey" })
+    );
+}
+
+async fn observers_record_and_do_not_read_figures(app: TestApp) {
+    let protocol = load(&app).await;
+    let observer = app.token(TRUST, &[Role::Observer], None);
+    for query in [
+        "query($p: ID!) { variation(filter: { protocolId: $p }) { trust { mean } } }",
+        "query($p: ID!) { coverage(filter: { protocolId: $p }) { subjectsWithoutVisits } }",
+    ] {
+        let body = app
+            .graphql(&observer, query, json!({ "p": protocol }))
+            .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{body}"
+        );
+    }
+    let url = app.url(&format!("/export/variation.csv?protocolId={protocol}"));
+    let response = app
+        .client()
+        .get(url)
+        .bearer_auth(&observer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+
+    // Five analytics fields in one request cost more than one request may.
+    let one = "variation(filter: { protocolKey: \"trust-core\" }) { trust { n } }";
+    let five: String = (0..5).map(|i| format!("v{i}: {one} ")).collect();
+    let body = app
+        .graphql(&app.leader(TRUST), &format!("{{ {five} }}"), json!({}))
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX");
+}
+
 on_both_stores!(
+    versions_with_other_scales_are_not_mixed,
+    observers_record_and_do_not_read_figures,
     a_trust_sets_its_own_minimum_cell_size,
     trends_and_school_cells_match_a_recount,
     filters_narrow_the_figures,

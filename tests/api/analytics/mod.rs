@@ -64,7 +64,8 @@ pub fn ratings() -> Vec<Rating> {
         .collect()
 }
 
-/// Lead figures of some ratings, recounted: n, visits, schools, secure.
+/// Lead figures of some ratings, recounted: n, and the visits and schools
+/// with a level, secure.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Recount {
     pub n: i64,
@@ -79,9 +80,9 @@ pub fn recount<'a>(rows: impl IntoIterator<Item = &'a Rating>) -> Recount {
     let mut schools = BTreeSet::new();
     let mut recount = Recount::default();
     for r in rows.into_iter().filter(|r| r.lead) {
-        visits.insert(r.visit.as_str());
-        schools.insert(r.school);
         if let Some(level) = r.level {
+            visits.insert(r.visit.as_str());
+            schools.insert(r.school);
             recount.n += 1;
             recount.level_sum += level;
             recount.secure += i64::from(level >= 3);

@@ -179,10 +179,11 @@ pub fn counts_statement(
         selection.needs_indicators() || dimension.is_some_and(Dimension::needs_indicators),
     );
     let conditions = sql.conditions(scope, selection);
-    // Counted per visit first, then per group: the number of visits is the
-    // number of per-visit rows, with no COUNT(DISTINCT) and its sort.
+    // Counted per visit first, then per group: the visits are the per-visit
+    // rows with a level, with no COUNT(DISTINCT) and its sort.
     let text = format!(
-        "SELECT school_urn{keys}, COUNT(*) AS visits{outer} FROM ( \
+        "SELECT school_urn{keys}, \
+           CAST(SUM(CASE WHEN n > 0 THEN 1 ELSE 0 END) AS BIGINT) AS visits{outer} FROM ( \
            SELECT w.school_urn AS school_urn{select}, r.visit_id AS visit_id{inner} \
            FROM ratings r {joins} \
            JOIN protocols p ON p.trust_id = w.trust_id AND p.id = w.protocol_id \

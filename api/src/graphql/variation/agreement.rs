@@ -154,7 +154,7 @@ pub struct AgreementQuery;
 impl AgreementQuery {
     /// Inter-rater agreement for trust leaders and analysts with trust-wide
     /// scope. Null when the protocol is unknown to the caller.
-    #[graphql(complexity = "5000 + child_complexity")]
+    #[graphql(complexity = "50000 + child_complexity")]
     async fn agreement(
         &self,
         ctx: &Context<'_>,

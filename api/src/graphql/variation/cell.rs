@@ -36,6 +36,12 @@ impl VariationCell {
     fn cell(&self) -> &Cell {
         &self.0.cell
     }
+
+    /// A count, withheld from a school-scoped caller when the cell includes
+    /// other schools.
+    fn count(&self, value: i64) -> Option<i64> {
+        (!self.cell().pattern_only).then_some(value)
+    }
 }
 
 /// A readable name for a group, e.g. "English · KS3" or "Autumn 2025/26".
@@ -133,29 +139,32 @@ impl VariationCell {
             .map(Into::into)
     }
 
-    /// Ratings with a level.
-    async fn n(&self) -> i64 {
-        self.cell().counts.n
+    /// Ratings with a level. Null, like the other counts, when the cell
+    /// includes schools a school-scoped caller may not see: such a caller
+    /// gets the trust pattern as rates rounded to two places.
+    async fn n(&self) -> Option<i64> {
+        self.count(self.cell().counts.n)
     }
 
-    /// Visits with at least one rating counted here.
-    async fn visits(&self) -> i64 {
-        self.cell().counts.visits
+    /// Visits with at least one level counted here; cells with fewer than
+    /// the trust's minimum are suppressed.
+    async fn visits(&self) -> Option<i64> {
+        self.count(self.cell().counts.visits)
     }
 
     /// Schools with at least one visit counted here.
-    async fn schools(&self) -> i64 {
-        self.cell().schools
+    async fn schools(&self) -> Option<i64> {
+        self.count(self.cell().schools)
     }
 
     /// Indicators marked not observed; they do not enter rates.
-    async fn not_observed(&self) -> i64 {
-        self.cell().counts.not_observed
+    async fn not_observed(&self) -> Option<i64> {
+        self.count(self.cell().counts.not_observed)
     }
 
     /// Indicators marked not applicable; they do not enter rates.
-    async fn not_applicable(&self) -> i64 {
-        self.cell().counts.not_applicable
+    async fn not_applicable(&self) -> Option<i64> {
+        self.count(self.cell().counts.not_applicable)
     }
 
     /// Mean level; null when suppressed or without levels.

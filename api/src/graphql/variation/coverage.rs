@@ -82,7 +82,7 @@ pub struct CoverageQuery;
 impl CoverageQuery {
     /// Coverage of a selection of walks; null when the protocol is unknown
     /// to the caller.
-    #[graphql(complexity = "2000 + child_complexity")]
+    #[graphql(complexity = "20000 + child_complexity")]
     async fn coverage(
         &self,
         ctx: &Context<'_>,

@@ -10,7 +10,7 @@ use async_graphql::{Context, Enum, ID, InputObject, MergedObject, Object, Result
 
 use super::protocol::{Lens, Protocol};
 use super::{Date, caller, db, ids};
-use crate::analytics::filter::{Filter, ProtocolChoice, Resolved};
+use crate::analytics::filter::{Filter, ProtocolChoice, Resolved, may_read_figures};
 use crate::analytics::report::{self, Grouping, Report};
 use crate::data::variation::Dimension;
 use cell::VariationCell;
@@ -86,8 +86,9 @@ impl VariationFilter {
     /// Resolves the filter for the caller; `None` when the protocol is
     /// unknown to them.
     async fn resolve(self, ctx: &Context<'_>) -> Result<Option<Resolved>> {
-        let scope = &caller(ctx)?.scope;
-        Ok(self.into_filter()?.resolve(db(ctx), scope).await?)
+        let caller = caller(ctx)?;
+        may_read_figures(caller)?;
+        Ok(self.into_filter()?.resolve(db(ctx), &caller.scope).await?)
     }
 }
 
@@ -194,7 +195,7 @@ impl FiguresQuery {
     /// Lead ratings of submitted walks, trust-wide, per school, or grouped
     /// as asked, with schools compared against the trust. Null when the
     /// protocol is unknown to the caller.
-    #[graphql(complexity = "5000 + child_complexity")]
+    #[graphql(complexity = "50000 + child_complexity")]
     async fn variation(
         &self,
         ctx: &Context<'_>,

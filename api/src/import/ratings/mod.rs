@@ -14,13 +14,14 @@ use std::fmt;
 use anyhow::{Context, bail, ensure};
 use chrono::{NaiveTime, TimeDelta};
 use entity::{ProtocolStatus, RatingOutcome, WalkStatus};
-use entity::{indicator, observer, protocol, rating, scale_level, school, trust};
+use entity::{audit_event, indicator, observer, protocol, rating, scale_level, school, trust};
 use entity::{visit, walk, walk_observer};
+use sea_orm::TransactionTrait;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use sea_orm::{PaginatorTrait, TransactionTrait};
 use uuid::Uuid;
 
 use super::store::{insert_chunked, refresh_statistics, stable_id};
+use parse::Entry;
 
 /// Who the imported walks say created them.
 const CREATED_BY: &str = "import";
@@ -120,12 +121,12 @@ pub async fn import_ratings(
                 r.visit, r.indicator, protocol.version
             ));
         }
-        match r.level {
-            Some(level) if !levels.contains(&level) => faults.push(format!(
+        match r.entry {
+            Entry::Level(level) if !levels.contains(&level) => faults.push(format!(
                 "visit {}, indicator {}: level {level} is not on the protocol's scale",
                 r.visit, r.indicator
             )),
-            None if !protocol.allows_not_observed => faults.push(format!(
+            Entry::NotObserved if !protocol.allows_not_observed => faults.push(format!(
                 "visit {}, indicator {}: the protocol does not allow not observed",
                 r.visit, r.indicator
             )),
@@ -133,15 +134,30 @@ pub async fn import_ratings(
         }
     }
     let ids: Vec<Uuid> = parsed.walks.keys().map(|name| walk_id(name)).collect();
-    let already = walk::Entity::find()
+    let already: BTreeSet<Uuid> = walk::Entity::find()
         .filter(walk::Column::TrustId.eq(trust_uid))
         .filter(walk::Column::Id.is_in(ids))
-        .count(&txn)
-        .await?;
-    if already > 0 {
-        faults.push(format!(
-            "{already} of the file's walks were imported before"
-        ));
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|w| w.id)
+        .collect();
+    let before: Vec<&str> = (parsed.walks.keys())
+        .filter(|name| already.contains(&walk_id(name)))
+        .map(String::as_str)
+        .collect();
+    if !before.is_empty() {
+        let shown = before
+            .iter()
+            .take(10)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let more = match before.len() {
+            n if n > 10 => format!(" and {} more", n - 10),
+            _ => String::new(),
+        };
+        faults.push(format!("walks imported before: {shown}{more}"));
     }
     if !faults.is_empty() {
         faults.truncate(20);
@@ -220,11 +236,15 @@ pub async fn import_ratings(
             visit_id: visit_id(&r.visit),
             indicator_id: indicators[&r.indicator],
             observer_id: observers[&r.observer],
-            outcome: match r.level {
-                Some(_) => RatingOutcome::Level,
-                None => RatingOutcome::NotObserved,
+            outcome: match r.entry {
+                Entry::Level(_) => RatingOutcome::Level,
+                Entry::NotObserved => RatingOutcome::NotObserved,
+                Entry::NotApplicable => RatingOutcome::NotApplicable,
             },
-            level: r.level,
+            level: match r.entry {
+                Entry::Level(level) => Some(level),
+                _ => None,
+            },
             evidence: None,
             recorded_at,
         })
@@ -238,8 +258,26 @@ pub async fn import_ratings(
         ratings: ratings.len(),
         new_observers: new_observers.len(),
     };
+    let audit: Vec<audit_event::Model> = (walks.iter())
+        .map(|walk| {
+            let after = serde_json::to_string(walk).context("cannot record the walk")?;
+            Ok(audit_event::Model {
+                trust_id: trust_id(),
+                id: Uuid::new_v4(),
+                occurred_at: recorded_at,
+                actor: CREATED_BY.to_owned(),
+                action: "walk.imported".to_owned(),
+                subject_type: "Walk".to_owned(),
+                subject_id: walk.id.to_string(),
+                walk_id: Some(walk.id),
+                before: None,
+                after: Some(after),
+            })
+        })
+        .collect::<anyhow::Result<_>>()?;
     insert_chunked(&txn, new_observers, None).await?;
     insert_chunked(&txn, walks, None).await?;
+    insert_chunked(&txn, audit, None).await?;
     insert_chunked(&txn, walk_observers, None).await?;
     insert_chunked(&txn, visits, None).await?;
     insert_chunked(&txn, ratings, None).await?;

@@ -49,14 +49,27 @@ pub(super) struct VisitRef {
     pub key_stage: Option<String>,
 }
 
-/// One observer's entry: a level, or `None` for not observed.
+/// What an observer recorded for one indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Entry {
+    Level(i32),
+    /// A blank level: could have been seen, was not.
+    NotObserved,
+    /// `n/a`: could not be seen in this lesson.
+    NotApplicable,
+}
+
+/// One observer's entry for one indicator in one visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct RatingRef {
     pub visit: String,
     pub indicator: String,
     pub observer: String,
-    pub level: Option<i32>,
+    pub entry: Entry,
 }
+
+/// Longest name or subject a file may hold, as the API allows.
+const MAX_TEXT: usize = 100;
 
 /// Everything a file names, checked for internal consistency.
 #[derive(Debug, Default)]
@@ -93,10 +106,16 @@ impl Parsed {
         if let Some((name, _)) = required.iter().find(|(_, v)| v.is_empty()) {
             return Err(format!("{name} is empty"));
         }
+        if let Some((name, _)) = (required.iter()).find(|(_, v)| v.chars().count() > MAX_TEXT) {
+            return Err(format!("{name} is longer than {MAX_TEXT} characters"));
+        }
+        if let Some((name, _)) = (required.iter()).find(|(_, v)| v.chars().any(char::is_control)) {
+            return Err(format!("{name} holds a control character"));
+        }
         let urn: i32 = (row.school_urn.parse().ok())
             .ok_or_else(|| format!("school_urn {:?} is not a URN", row.school_urn))?;
-        let date = NaiveDate::parse_from_str(&row.date, "%Y-%m-%d")
-            .map_err(|_| format!("date {:?} is not YYYY-MM-DD", row.date))?;
+        let date = crate::graphql::scalars::parse_date(&row.date)
+            .map_err(|why| format!("date {:?}: {why}", row.date))?;
         let role = role(&row.observer_role).ok_or_else(|| {
             format!(
                 "observer_role {:?} is not lead, co_observer or trainee",
@@ -115,11 +134,12 @@ impl Parsed {
                 row.key_stage
             ));
         }
-        let level = match row.level.as_str() {
-            "" => None,
-            text => {
-                Some((text.parse().ok()).ok_or_else(|| format!("level {text:?} is not a number"))?)
-            }
+        let entry = match row.level.to_ascii_lowercase().as_str() {
+            "" => Entry::NotObserved,
+            "n/a" | "na" => Entry::NotApplicable,
+            text => Entry::Level((text.parse().ok()).ok_or_else(|| {
+                format!("level {text:?} is not a number, blank (not observed) or n/a")
+            })?),
         };
 
         let walk = self.walks.entry(row.walk.clone()).or_insert(WalkRef {
@@ -171,7 +191,7 @@ impl Parsed {
             visit: row.visit,
             indicator: row.indicator,
             observer: row.observer,
-            level,
+            entry,
         });
         Ok(())
     }
@@ -198,7 +218,11 @@ pub(super) fn parse(bytes: &[u8]) -> anyhow::Result<Parsed> {
         let line = n + 2;
         let row = record
             .and_then(|r| r.deserialize::<Row>(Some(&headers)))
-            .map_err(|e| format!("malformed row ({e})"))
+            .map_err(|e| match e.kind() {
+                csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_owned(),
+                csv::ErrorKind::UnequalLengths { .. } => "wrong number of fields".to_owned(),
+                _ => "malformed row".to_owned(),
+            })
             .and_then(|row| parsed.add(trimmed(row)));
         if let Err(fault) = row {
             faults.push(format!("line {line}: {fault}"));

@@ -1,4 +1,4 @@
-use super::parse::{HEADER, parse};
+use super::parse::{Entry, HEADER, parse};
 
 fn file(rows: &[&str]) -> Vec<u8> {
     let mut text = format!("{HEADER}\n");
@@ -21,8 +21,11 @@ fn a_file_names_its_walks_visits_observers_and_ratings() {
     assert_eq!(parsed.walks["W1"].observers.len(), 2);
     assert_eq!(parsed.visits.len(), 2);
     assert_eq!(parsed.visits["V2"].key_stage, None);
-    let levels: Vec<_> = parsed.ratings.iter().map(|r| r.level).collect();
-    assert_eq!(levels, [None, Some(3), Some(4)]);
+    let entries: Vec<_> = parsed.ratings.iter().map(|r| r.entry).collect();
+    assert_eq!(
+        entries,
+        [Entry::NotObserved, Entry::Level(3), Entry::Level(4)]
+    );
 }
 
 #[test]
