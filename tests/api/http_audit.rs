@@ -96,9 +96,12 @@ async fn the_media_type_follows_accept_and_sets_the_status(app: TestApp) {
     let both = "application/json;q=0.5, application/graphql-response+json";
     let (status, kind, body) = send(&app, post(both, "{ viewer { trustUid } }")).await;
     assert_eq!((status, kind.as_str()), (200, RESPONSE));
+    // Every executed request reports its cost: two fields, one each.
     assert_eq!(
         body,
-        json!({ "data": { "viewer": { "trustUid": "2516" } } })
+        json!({ "data": { "viewer": { "trustUid": "2516" } },
+                "extensions": { "cost": { "requestedQueryCost": 2,
+                                          "maximumQueryCost": 250_000 } } })
     );
     let (status, kind, _) = send(&app, post("*/*", "{ viewer { trustUid } }")).await;
     assert_eq!((status, kind.as_str()), (200, "application/json"));

@@ -2,6 +2,7 @@
 //! the tests, and the small helpers every resolver uses.
 
 mod audit;
+mod cost;
 mod debrief;
 mod evidence;
 mod extension;
@@ -60,6 +61,9 @@ pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
 fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .extension(extension::ErrorCodes)
+        .extension(cost::QueryCost {
+            maximum: limits.max_query_complexity,
+        })
         .limit_depth(limits.max_query_depth)
         .limit_complexity(limits.max_query_complexity)
         .data(limits.clone())
