@@ -138,10 +138,10 @@ impl Filter {
         {
             return Err(ApiError::invalid("to", "the period ends before it starts"));
         }
-        // A school-scoped caller could subtract the trust figures of two
-        // overlapping day ranges to single out another school's walk.
-        // TODO: the trust cells of adjacent terms and their academic year can
-        // still be differenced; that needs complementary suppression.
+        // A school-scoped caller's periods are whole terms, and cells with
+        // other schools in them reach it as rounded rates without counts
+        // (`Cell::as_pattern`), so two answers cannot be subtracted to
+        // single out another school's walk.
         if scope.schools.is_some() {
             if from.is_some_and(|d| !terms::starts_term(d)) {
                 return Err(ApiError::invalid(

@@ -109,6 +109,9 @@ fn before_execution(response: &async_graphql::Response) -> bool {
         })
 }
 
+// Known limit: async-graphql leaves a failed root field out of `data` (and
+// `data` is null when it was the only one) where the specification sets the
+// field to null; business failures belong in mutation payloads instead.
 /// Runs a request for the caller and answers in `media`.
 async fn execute(
     state: &AppState,

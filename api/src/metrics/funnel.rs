@@ -48,6 +48,9 @@ pub struct Placement {
 
 /// Places a school with secure rate `rate` over `n` ratings against the
 /// trust rate `p`; `None` without ratings.
+// Known limit: `n` counts ratings, as DESIGN.md defines the limits, but
+// ratings cluster within visits, so the limits are narrower than the
+// variation between visits warrants and flag more schools than they should.
 pub fn place(rate: f64, n: i64, p: f64) -> Option<Placement> {
     if n <= 0 {
         return None;

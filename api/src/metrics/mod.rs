@@ -56,6 +56,9 @@ pub struct Cell {
 impl Cell {
     /// Figures for `counts` over `schools` schools, suppressed below
     /// `min_cell_size` visits.
+    // Known limit: a trust-wide caller can still subtract the other cells
+    // of a grouping from the trust total to recover a suppressed one; such
+    // callers may read the walks themselves, so only display is protected.
     pub fn new(counts: Counts, levels: Vec<(i32, i64)>, schools: i64, min_cell_size: i32) -> Cell {
         if counts.visits < i64::from(min_cell_size) {
             return Cell {

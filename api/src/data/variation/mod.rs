@@ -115,6 +115,9 @@ pub async fn counts(
 }
 
 /// The statement [`counts`] runs, for benchmarks that run it directly.
+// TODO: reads every rating of the trust in the period, co-observers' too,
+// to keep the lead's; per-visit pre-aggregation or a result cache keyed by
+// the trust's data version would cut it (the performance issue).
 pub fn counts_statement(
     backend: sea_orm::DatabaseBackend,
     scope: &Scope,
