@@ -20,6 +20,8 @@ pub struct AppState {
     pub schema: ApiSchema,
     pub keys: Arc<AuthKeys>,
     pub limits: Limits,
+    /// Automatic persisted queries, shared by the service's requests.
+    pub persisted: Arc<crate::http::persisted::PersistedQueries>,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
             schema,
             keys: Arc::new(keys),
             limits,
+            persisted: Arc::default(),
         }
     }
 }

@@ -12,7 +12,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value};
 
+use super::persisted::Refusal;
 use super::{authenticate, error_response, too_large};
+use crate::auth::Caller;
 use crate::data::loaders::Loaders;
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -116,13 +118,9 @@ fn before_execution(response: &async_graphql::Response) -> bool {
 async fn execute(
     state: &AppState,
     media: Media,
-    headers: &HeaderMap,
+    caller: Caller,
     request: async_graphql::Request,
 ) -> Response {
-    let caller = match authenticate(state, headers) {
-        Ok(caller) => caller,
-        Err(response) => return *response,
-    };
     tracing::Span::current().record("trust.id", caller.scope.trust.as_str());
     let loaders = Loaders::new(&state.db, &caller.scope);
     let response = state
@@ -238,9 +236,41 @@ pub(super) async fn post(
             return request_error(media, StatusCode::BAD_REQUEST, message);
         }
     };
-    match request_from(params) {
-        Ok(request) => execute(&state, media, &headers, request).await,
-        Err(message) => request_error(media, StatusCode::BAD_REQUEST, message),
+    let caller = match authenticate(&state, &headers) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match prepared(&state, media, &caller, params) {
+        Ok(request) => execute(&state, media, caller, request).await,
+        Err(response) => *response,
+    }
+}
+
+/// The request the parameters describe, with a persisted query's text
+/// filled in, or the answer that refuses it.
+fn prepared(
+    state: &AppState,
+    media: Media,
+    caller: &Caller,
+    mut params: Map<String, Value>,
+) -> Result<async_graphql::Request, Box<Response>> {
+    let refused = |message| Box::new(request_error(media, StatusCode::BAD_REQUEST, message));
+    match state.persisted.apply(&caller.scope.trust, &mut params) {
+        Ok(()) => request_from(params).map_err(refused),
+        Err(Refusal::Invalid(message)) => Err(refused(message)),
+        Err(Refusal::NotFound) => {
+            let status = match media {
+                Media::GraphqlResponse => StatusCode::BAD_REQUEST,
+                Media::Json => StatusCode::OK,
+            };
+            let body = serde_json::json!({ "errors": [{ "message": "PersistedQueryNotFound",
+                "extensions": { "code": "PERSISTED_QUERY_NOT_FOUND" } }] });
+            let mut response = (status, axum::Json(body)).into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, media.content_type());
+            Err(Box::new(response))
+        }
     }
 }
 
@@ -265,7 +295,7 @@ fn changes_data(request: &async_graphql::Request) -> bool {
 }
 
 /// `?query=…&operationName=…&variables=…&extensions=…`, the last two JSON.
-fn request_from_query_string(text: &str) -> Result<async_graphql::Request, String> {
+fn params_from_query_string(text: &str) -> Result<Map<String, Value>, String> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(text)
         .map_err(|err| format!("the query string is not a GraphQL request: {err}"))?;
     let mut params = Map::new();
@@ -280,7 +310,7 @@ fn request_from_query_string(text: &str) -> Result<async_graphql::Request, Strin
             return Err(format!("`{name}` is given twice"));
         }
     }
-    request_from(params)
+    Ok(params)
 }
 
 /// GraphiQL for browsers; queries (never mutations) from the query string
@@ -300,9 +330,17 @@ pub(super) async fn get(
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
-    let request = match request_from_query_string(&query) {
-        Ok(request) => request,
+    let params = match params_from_query_string(&query) {
+        Ok(params) => params,
         Err(message) => return request_error(media, StatusCode::BAD_REQUEST, message),
+    };
+    let caller = match authenticate(&state, &headers) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let request = match prepared(&state, media, &caller, params) {
+        Ok(request) => request,
+        Err(response) => return *response,
     };
     if changes_data(&request) {
         let message = "mutations need POST".to_owned();
@@ -312,5 +350,5 @@ pub(super) async fn get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, media, &headers, request).await
+    execute(&state, media, caller, request).await
 }
