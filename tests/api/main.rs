@@ -20,6 +20,7 @@ mod http_audit;
 mod import;
 mod import_ratings;
 mod matrix;
+mod nodes;
 mod observers;
 mod protocols;
 mod roles;

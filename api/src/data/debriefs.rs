@@ -143,7 +143,7 @@ pub async fn record(
 }
 
 /// Actions of the scope: its trust, narrowed to its schools if it has any.
-fn visible(scope: &Scope) -> Condition {
+pub(crate) fn visible(scope: &Scope) -> Condition {
     let trust = Condition::all().add(action::Column::TrustId.eq(scope.trust.as_str()));
     match &scope.schools {
         Some(urns) => trust.add(action::Column::SchoolUrn.is_in(urns.iter().copied())),

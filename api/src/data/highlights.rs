@@ -27,7 +27,7 @@ pub struct NewHighlight {
 
 /// Highlights a caller may read: their own schools', and every published
 /// one of the trust.
-fn readable(scope: &Scope) -> Condition {
+pub(crate) fn readable(scope: &Scope) -> Condition {
     let trust = Condition::all().add(highlight::Column::TrustId.eq(scope.trust.as_str()));
     match &scope.schools {
         None => trust,

@@ -2,7 +2,9 @@
 
 use entity::school::{self, Column};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
+};
 
 use crate::auth::Scope;
 use crate::error::ApiResult;
@@ -15,12 +17,17 @@ pub struct SchoolFilter {
 }
 
 /// The schools of the scope: its trust, narrowed to its schools if it has any.
-pub fn visible(scope: &Scope) -> Select<school::Entity> {
-    let query = school::Entity::find().filter(Column::TrustId.eq(scope.trust.as_str()));
+pub fn in_scope(scope: &Scope) -> Condition {
+    let trust = Condition::all().add(Column::TrustId.eq(scope.trust.as_str()));
     match &scope.schools {
-        Some(urns) => query.filter(Column::Urn.is_in(urns.iter().copied())),
-        None => query,
+        Some(urns) => trust.add(Column::Urn.is_in(urns.iter().copied())),
+        None => trust,
     }
+}
+
+/// The schools of the scope, as a query.
+pub fn visible(scope: &Scope) -> Select<school::Entity> {
+    school::Entity::find().filter(in_scope(scope))
 }
 
 pub async fn list(

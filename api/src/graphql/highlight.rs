@@ -16,7 +16,7 @@ pub struct Highlight(pub highlight::Model);
 #[Object]
 impl Highlight {
     /// Opaque global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode(ids::HIGHLIGHT, self.0.id)
     }
 

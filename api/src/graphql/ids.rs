@@ -31,6 +31,14 @@ pub fn decode(kind: &str, id: &ID) -> Option<String> {
     (found == kind).then(|| key.to_owned())
 }
 
+/// The kind and key of an id, or `None` when it is not one of ours.
+pub fn parts(id: &ID) -> Option<(String, String)> {
+    let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (kind, key) = text.split_once(':')?;
+    Some((kind.to_owned(), key.to_owned()))
+}
+
 pub fn decode_uuid(kind: &str, id: &ID) -> Option<Uuid> {
     decode(kind, id)?.parse().ok()
 }

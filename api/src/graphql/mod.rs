@@ -8,6 +8,7 @@ mod evidence;
 mod extension;
 mod highlight;
 pub mod ids;
+mod node;
 mod protocol;
 mod protocol_drafts;
 pub(crate) mod scalars;
@@ -41,6 +42,7 @@ pub struct Query(
     walk::WalkQuery,
     walk::ObserverQuery,
     variation::VariationQuery,
+    node::NodeQuery,
     debrief::DebriefQuery,
     highlight::HighlightQuery,
 );

@@ -47,7 +47,7 @@ pub struct ScaleLevel {
 #[Object]
 impl Protocol {
     /// Opaque global id of this version.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode(ids::PROTOCOL, self.0.id)
     }
 
@@ -116,7 +116,7 @@ pub struct FocusArea(pub focus_area::Model);
 #[Object]
 impl FocusArea {
     /// Opaque global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode(ids::FOCUS_AREA, self.0.id)
     }
 
@@ -149,7 +149,7 @@ pub struct Indicator(pub indicator::Model);
 #[Object]
 impl Indicator {
     /// Opaque global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode(ids::INDICATOR, self.0.id)
     }
 

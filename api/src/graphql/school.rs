@@ -15,7 +15,7 @@ pub struct School(pub school::Model);
 #[Object]
 impl School {
     /// Opaque global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode(ids::SCHOOL, self.0.urn)
     }
 

@@ -50,7 +50,7 @@ pub struct Trust(pub trust::Model);
 #[Object]
 impl Trust {
     /// Opaque global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode(ids::TRUST, &self.0.uid)
     }
 

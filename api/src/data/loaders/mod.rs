@@ -35,6 +35,14 @@ pub struct Loaders {
     pub walks_of_observer: Many<walk_observer::Entity, Uuid>,
     pub contexts_of_school: Many<school_context::Entity, i32>,
     pub highlights_of_walk: Many<highlight::Entity, Uuid>,
+    /// Schools of the scope by URN (the `school` loader is trust-wide).
+    pub school_in_scope: Single<school::Entity, i32>,
+    /// Visits of the trust by id; visible through their walk.
+    pub visit: Single<visit::Entity, Uuid>,
+    /// Actions of the scope by id.
+    pub action: Single<action::Entity, Uuid>,
+    /// Highlights the scope may read, by id.
+    pub highlight: Single<highlight::Entity, Uuid>,
 }
 
 impl Loaders {
@@ -163,6 +171,36 @@ impl Loaders {
                 |row: &highlight::Model| row.walk_id,
                 vec![highlight::Column::CreatedAt, highlight::Column::Id],
             )),
+            school_in_scope: one(source
+                .children(
+                    school::Column::TrustId,
+                    school::Column::Urn,
+                    |row: &school::Model| row.urn,
+                    vec![],
+                )
+                .narrowed(crate::data::schools::in_scope(scope))),
+            visit: one(source.children(
+                visit::Column::TrustId,
+                visit::Column::Id,
+                |row: &visit::Model| row.id,
+                vec![],
+            )),
+            action: one(source
+                .children(
+                    action::Column::TrustId,
+                    action::Column::Id,
+                    |row: &action::Model| row.id,
+                    vec![],
+                )
+                .narrowed(crate::data::debriefs::visible(scope))),
+            highlight: one(source
+                .children(
+                    highlight::Column::TrustId,
+                    highlight::Column::Id,
+                    |row: &highlight::Model| row.id,
+                    vec![],
+                )
+                .narrowed(crate::data::highlights::readable(scope))),
         }
     }
 }

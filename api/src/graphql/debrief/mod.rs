@@ -71,7 +71,7 @@ pub struct Action(pub action::Model);
 #[Object]
 impl Action {
     /// Opaque global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode(ids::ACTION, self.0.id)
     }
 

@@ -68,7 +68,7 @@ pub struct Walk(pub walk::Model);
 #[Object]
 impl Walk {
     /// Opaque global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode(ids::WALK, self.0.id)
     }
 

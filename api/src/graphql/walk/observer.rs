@@ -14,7 +14,7 @@ pub struct Observer(pub observer::Model);
 #[Object]
 impl Observer {
     /// Opaque global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode(ids::OBSERVER, self.0.id)
     }
 

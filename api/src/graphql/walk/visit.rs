@@ -15,7 +15,7 @@ pub struct Visit(pub visit::Model);
 #[Object]
 impl Visit {
     /// Opaque global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode(ids::VISIT, self.0.id)
     }
 

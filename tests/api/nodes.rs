@@ -1,0 +1,125 @@
+//! Relay's `node` and `nodes`: every global id the caller may see resolves
+//! to its record; another trust's ids and schools outside the scope read as
+//! null, exactly like ids never issued.
+
+use api::auth::Role;
+use api::graphql::ids;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::on_both_stores;
+use crate::walks::{add_visit, create_walk, walk_input};
+
+const NODES: &str = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }";
+
+/// Global ids of trust 2516's records, one of each kind, at school 137106.
+async fn records(app: &TestApp) -> Vec<String> {
+    app.import_schools().await;
+    let protocol = app.import_core_protocol("2516").await;
+    app.import_core_protocol("3111").await;
+    let token = app.leader("2516");
+    let walk = create_walk(app, &token, walk_input(137106, &protocol, "2025-10-07")).await;
+    let visit = add_visit(app, &token, &walk, "English", 7).await;
+    let query = "query($w: ID!) { walk(id: $w) { observers { observer { id } }
+      protocol { focusAreas { id indicators { id } } } } }";
+    let data = app.data(&token, query, json!({ "w": walk })).await;
+    let text = |v: &Value| v.as_str().unwrap().to_owned();
+    let area = &data["walk"]["protocol"]["focusAreas"][0];
+    vec![
+        ids::encode(ids::TRUST, "2516").0,
+        ids::encode(ids::SCHOOL, 137106).0,
+        protocol,
+        text(&area["id"]),
+        text(&area["indicators"][0]["id"]),
+        text(&data["walk"]["observers"][0]["observer"]["id"]),
+        walk,
+        visit,
+    ]
+}
+
+const KINDS: [&str; 8] = [
+    "Trust",
+    "School",
+    "Protocol",
+    "FocusArea",
+    "Indicator",
+    "Observer",
+    "Walk",
+    "Visit",
+];
+
+async fn every_id_the_caller_may_see_resolves_to_its_record(app: TestApp) {
+    let ids = records(&app).await;
+    let data = app
+        .data(&app.leader("2516"), NODES, json!({ "ids": ids }))
+        .await;
+    let expected: Vec<Value> = (KINDS.iter().zip(&ids))
+        .map(|(kind, id)| json!({ "__typename": kind, "id": id }))
+        .collect();
+    assert_eq!(data["nodes"], json!(expected));
+
+    let one = "query($id: ID!) { node(id: $id) { id ... on Walk { date } } }";
+    let data = app
+        .data(&app.leader("2516"), one, json!({ "id": ids[6] }))
+        .await;
+    assert_eq!(data["node"], json!({ "id": ids[6], "date": "2025-10-07" }));
+
+    let too_many: Vec<&String> = ids.iter().cycle().take(101).collect();
+    let body = app
+        .graphql(&app.leader("2516"), NODES, json!({ "ids": too_many }))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"],
+        json!({ "code": "BAD_USER_INPUT", "field": "ids" })
+    );
+}
+
+/// The same kinds with keys never issued.
+fn never_issued() -> Vec<String> {
+    let fresh = |kind: &str| ids::encode(kind, uuid::Uuid::new_v4()).0;
+    vec![
+        ids::encode(ids::TRUST, "999999").0,
+        ids::encode(ids::SCHOOL, 999999).0,
+        fresh(ids::PROTOCOL),
+        fresh(ids::FOCUS_AREA),
+        fresh(ids::INDICATOR),
+        fresh(ids::OBSERVER),
+        fresh(ids::WALK),
+        fresh(ids::VISIT),
+        fresh(ids::ACTION),
+        fresh(ids::HIGHLIGHT),
+        "not-an-id".to_owned(),
+    ]
+}
+
+async fn another_trust_reads_every_id_as_never_issued(app: TestApp) {
+    let ids = records(&app).await;
+    let other = app.leader("3111");
+    let theirs = app.graphql(&other, NODES, json!({ "ids": ids })).await;
+    assert_eq!(
+        theirs,
+        json!({ "data": { "nodes": vec![Value::Null; ids.len()] } })
+    );
+    let made_up = app
+        .graphql(&other, NODES, json!({ "ids": never_issued() }))
+        .await;
+    assert_eq!(made_up["data"]["nodes"], json!(vec![Value::Null; 11]));
+}
+
+async fn a_school_scoped_token_reads_other_schools_records_as_never_issued(app: TestApp) {
+    let ids = records(&app).await;
+    let token = app.token("2516", &[Role::SchoolLeader], Some(vec![138655]));
+    let data = app.data(&token, NODES, json!({ "ids": ids })).await;
+    // The trust, its protocol and observers are the whole trust's; the
+    // school, walk and visit belong to 137106.
+    let seen: Vec<bool> = (data["nodes"].as_array().unwrap().iter())
+        .map(|n| !n.is_null())
+        .collect();
+    assert_eq!(seen, [true, false, true, true, true, true, false, false]);
+}
+
+on_both_stores!(
+    every_id_the_caller_may_see_resolves_to_its_record,
+    another_trust_reads_every_id_as_never_issued,
+    a_school_scoped_token_reads_other_schools_records_as_never_issued,
+);
