@@ -104,6 +104,26 @@ async fn another_trust_reads_every_id_as_never_issued(app: TestApp) {
         .graphql(&other, NODES, json!({ "ids": never_issued() }))
         .await;
     assert_eq!(made_up["data"]["nodes"], json!(vec![Value::Null; 11]));
+
+    // Lookups by the public identifiers partners hold: a trust by its GIAS
+    // group UID, a school by URN.
+    let query = "query($uid: String!, $urn: Int!) {
+      trust(uid: $uid) { uid } school(urn: $urn) { urn } }";
+    let own = app
+        .data(&other, query, json!({ "uid": "3111", "urn": 142070 }))
+        .await;
+    assert_eq!(
+        own,
+        json!({ "trust": { "uid": "3111" }, "school": { "urn": 142070 } })
+    );
+    let theirs = app
+        .data(&other, query, json!({ "uid": "2516", "urn": 137106 }))
+        .await;
+    let none = app
+        .data(&other, query, json!({ "uid": "999999", "urn": 999999 }))
+        .await;
+    assert_eq!(theirs, json!({ "trust": null, "school": null }));
+    assert_eq!(theirs, none);
 }
 
 async fn a_school_scoped_token_reads_other_schools_records_as_never_issued(app: TestApp) {

@@ -100,10 +100,13 @@ impl ViewerQuery {
         Ok(Viewer(caller(ctx)?.clone()))
     }
 
-    /// The caller's trust.
-    async fn trust(&self, ctx: &Context<'_>) -> Result<Option<Trust>> {
-        Ok(trusts::of_scope(db(ctx), &caller(ctx)?.scope)
-            .await?
-            .map(Trust))
+    /// The caller's trust; with `uid`, only if that is its GIAS group UID
+    /// (any other trust reads as null, like one that does not exist).
+    async fn trust(&self, ctx: &Context<'_>, uid: Option<String>) -> Result<Option<Trust>> {
+        let scope = &caller(ctx)?.scope;
+        if uid.is_some_and(|uid| uid != scope.trust) {
+            return Ok(None);
+        }
+        Ok(trusts::of_scope(db(ctx), scope).await?.map(Trust))
     }
 }
