@@ -236,7 +236,63 @@ async fn persisted_queries_keep_the_text_per_trust(app: TestApp) {
     assert_eq!(response.status().as_u16(), 405);
 }
 
+async fn requests_that_cannot_run_answer_without_data(app: TestApp) {
+    let leader = app.leader("2516");
+    let post = |body: Value| {
+        (app.client().post(app.url("/graphql")))
+            .header("accept", RESPONSE)
+            .json(&body)
+    };
+    let two = "query A { viewer { trustUid } } query B { viewer { roles } }";
+    for body in [
+        json!({ "query": "{ viewer { trustUid } }", "operationName": "X" }),
+        json!({ "query": two }),
+    ] {
+        let (status, _, got) = send(&app, post(body.clone())).await;
+        assert_eq!(status, 400, "{body}: {got}");
+        assert_eq!(got.get("data"), None, "{body}");
+    }
+    // Over GET, several operations without a name run none, every time.
+    for _ in 0..4 {
+        let get = app
+            .client()
+            .get(app.url("/graphql"))
+            .query(&[("query", two)]);
+        let response = get.bearer_auth(&leader).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+    }
+    // Other methods: 405 with the error as JSON.
+    let put = app.client().put(app.url("/graphql")).bearer_auth(&leader);
+    let response = put.send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 405);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+
+    // Nested lists cost their likely length: a cycle through observers and
+    // their walks is refused before it runs.
+    let cycle = "{ observers { walks { walk { observers { observer { walks { walk {
+      visits { ratings { outcome level } } } } } } } } } }";
+    let body = app.graphql(&leader, cycle, json!({})).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX");
+
+    // A persisted text is kept only once it has run.
+    let broken = "{ viewer { ";
+    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256(broken) } });
+    let (_, _, _) = send(
+        &app,
+        post(json!({ "query": broken, "extensions": extensions })),
+    )
+    .await;
+    let (status, _, got) = send(&app, post(json!({ "extensions": extensions }))).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        got["errors"][0]["extensions"]["code"],
+        "PERSISTED_QUERY_NOT_FOUND"
+    );
+}
+
 on_both_stores!(
+    requests_that_cannot_run_answer_without_data,
     persisted_queries_keep_the_text_per_trust,
     the_media_type_follows_accept_and_sets_the_status,
     requests_that_are_not_graphql_are_refused_with_a_code,

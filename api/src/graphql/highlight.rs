@@ -97,6 +97,7 @@ pub struct HighlightQuery;
 impl HighlightQuery {
     /// Highlights of the caller's schools and every published highlight of
     /// the trust, newest first.
+    #[graphql(complexity = "200 * child_complexity")]
     async fn highlights(
         &self,
         ctx: &Context<'_>,

@@ -89,6 +89,7 @@ impl Protocol {
     }
 
     /// The rating scale, lowest level first.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn scale(&self, ctx: &Context<'_>) -> Result<Vec<ScaleLevel>> {
         let levels = many(&loaders(ctx).levels_of_protocol, self.0.id).await?;
         Ok(levels
@@ -101,6 +102,7 @@ impl Protocol {
     }
 
     /// Focus areas in protocol order.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
         Ok(many(&loaders(ctx).focus_areas_of_protocol, self.0.id)
             .await?
@@ -134,6 +136,7 @@ impl FocusArea {
     }
 
     /// Indicators in protocol order.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<Indicator>> {
         Ok(many(&loaders(ctx).indicators_of_focus_area, self.0.id)
             .await?
@@ -169,6 +172,7 @@ pub struct ProtocolQuery;
 #[Object]
 impl ProtocolQuery {
     /// Every protocol version of the caller's trust, by key and version.
+    #[graphql(complexity = "50 * child_complexity")]
     async fn protocols(&self, ctx: &Context<'_>) -> Result<Vec<Protocol>> {
         let rows = protocols::list(db(ctx), &caller(ctx)?.scope).await?;
         Ok(rows.into_iter().map(Protocol).collect())

@@ -64,6 +64,7 @@ impl School {
     }
 
     /// Every version of the school's context note, newest first.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn context_history(&self, ctx: &Context<'_>) -> Result<Vec<SchoolContext>> {
         if !caller(ctx)?.scope.sees_school(self.0.urn) {
             return Ok(Vec::new());
@@ -142,6 +143,7 @@ pub struct SchoolQuery;
 #[Object]
 impl SchoolQuery {
     /// Schools in the caller's scope, by name.
+    #[graphql(complexity = "100 * child_complexity")]
     async fn schools(
         &self,
         ctx: &Context<'_>,

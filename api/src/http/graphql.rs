@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value};
 
-use super::persisted::Refusal;
+use super::persisted::{Pending, Refusal};
 use super::{authenticate, error_response, too_large};
 use crate::auth::Caller;
 use crate::data::loaders::Loaders;
@@ -54,8 +54,14 @@ pub(super) fn negotiate(headers: &HeaderMap) -> Option<Media> {
     for range in accept.split(',') {
         let mut parts = range.split(';');
         let kind = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let quality = (parts.filter_map(|p| p.trim().strip_prefix("q=")))
-            .find_map(|q| q.trim().parse::<f32>().ok())
+        let quality = (parts.map(|p| p.trim().to_ascii_lowercase()))
+            .filter_map(|p| p.strip_prefix("q=").map(str::to_owned))
+            .find_map(|q| {
+                q.trim()
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|q| (0.0..=1.0).contains(q))
+            })
             .unwrap_or(1.0);
         let media = match kind.as_str() {
             GRAPHQL_RESPONSE => Media::GraphqlResponse,
@@ -94,23 +100,18 @@ fn request_error(media: Media, status: StatusCode, message: String) -> Response 
     response
 }
 
-/// Codes of errors raised before execution: the document could not run.
-const BEFORE_EXECUTION: [&str; 4] = [
-    "GRAPHQL_PARSE_FAILED",
-    "GRAPHQL_VALIDATION_FAILED",
-    "QUERY_TOO_COMPLEX",
-    "QUERY_TOO_DEEP",
-];
-
+/// Whether the request could not run at all: no data, and every error
+/// outside any field (parse, validation, limits, an unknown operation or a
+/// variable of the wrong type), where a field's error has its path.
 fn before_execution(response: &async_graphql::Response) -> bool {
     !response.errors.is_empty()
-        && response.errors.iter().all(|error| {
-            let code = error.extensions.as_ref().and_then(|e| e.get("code"));
-            matches!(code, Some(async_graphql::Value::String(code))
-                if BEFORE_EXECUTION.contains(&code.as_str()))
-        })
+        && response.data == async_graphql::Value::Null
+        && response.errors.iter().all(|error| error.path.is_empty())
 }
 
+// Known limit: async-graphql coerces a variable when the field that uses it
+// runs, so a variable of the wrong type is a field error (200, with a path)
+// rather than a request error (400).
 // Known limit: async-graphql leaves a failed root field out of `data` (and
 // `data` is null when it was the only one) where the specification sets the
 // field to null; business failures belong in mutation payloads instead.
@@ -119,7 +120,7 @@ async fn execute(
     state: &AppState,
     media: Media,
     caller: Caller,
-    request: async_graphql::Request,
+    (request, pending): (async_graphql::Request, Option<Pending>),
 ) -> Response {
     tracing::Span::current().record("trust.id", caller.scope.trust.as_str());
     let loaders = Loaders::new(&state.db, &caller.scope);
@@ -129,6 +130,9 @@ async fn execute(
         .await;
 
     let failed = before_execution(&response);
+    if let Some(pending) = pending.filter(|_| !failed) {
+        state.persisted.keep(pending);
+    }
     let mut body = match serde_json::to_value(&response) {
         Ok(body) => body,
         Err(err) => {
@@ -136,13 +140,12 @@ async fn execute(
             return error_response(StatusCode::INTERNAL_SERVER_ERROR, &err);
         }
     };
+    // A request that could not run has no `data` at all.
+    if let (true, Some(body)) = (failed, body.as_object_mut()) {
+        body.remove("data");
+    }
     let status = match (media, failed) {
-        (Media::GraphqlResponse, true) => {
-            if let Some(body) = body.as_object_mut() {
-                body.remove("data");
-            }
-            StatusCode::BAD_REQUEST
-        }
+        (Media::GraphqlResponse, true) => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
     };
     let mut answer = (status, axum::Json(body)).into_response();
@@ -253,10 +256,10 @@ fn prepared(
     media: Media,
     caller: &Caller,
     mut params: Map<String, Value>,
-) -> Result<async_graphql::Request, Box<Response>> {
+) -> Result<(async_graphql::Request, Option<Pending>), Box<Response>> {
     let refused = |message| Box::new(request_error(media, StatusCode::BAD_REQUEST, message));
     match state.persisted.apply(&caller.scope.trust, &mut params) {
-        Ok(()) => request_from(params).map_err(refused),
+        Ok(pending) => Ok((request_from(params).map_err(refused)?, pending)),
         Err(Refusal::Invalid(message)) => Err(refused(message)),
         Err(Refusal::NotFound) => {
             let status = match media {
@@ -286,9 +289,10 @@ fn changes_data(request: &async_graphql::Request) -> bool {
     };
     let operation = match &document.operations {
         DocumentOperations::Single(operation) => Some(operation),
+        // Several operations without a name run none: execution refuses.
         DocumentOperations::Multiple(operations) => match &request.operation_name {
             Some(name) => operations.get(name.as_str()),
-            None => operations.values().next(),
+            None => None,
         },
     };
     operation.is_some_and(|op| op.node.ty != OperationType::Query)
@@ -342,7 +346,7 @@ pub(super) async fn get(
         Ok(request) => request,
         Err(response) => return *response,
     };
-    if changes_data(&request) {
+    if changes_data(&request.0) {
         let message = "mutations need POST".to_owned();
         let mut response = request_error(media, StatusCode::METHOD_NOT_ALLOWED, message);
         response
@@ -351,4 +355,17 @@ pub(super) async fn get(
         return response;
     }
     execute(&state, media, caller, request).await
+}
+
+/// Other methods than GET and POST: 405, with the error as JSON.
+pub(super) async fn other_method() -> Response {
+    let err = ApiError::Invalid {
+        field: None,
+        message: "GraphQL answers GET (queries) and POST".into(),
+    };
+    let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &err);
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+    response
 }

@@ -44,7 +44,12 @@ pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.max_body_bytes;
 
     Router::new()
-        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route(
+            "/graphql",
+            get(graphql::get)
+                .post(graphql::post)
+                .fallback(graphql::other_method),
+        )
         .route("/health", get(health))
         .route(
             "/export/variation.csv",

@@ -1,9 +1,11 @@
 //! Automatic persisted queries, for bandwidth: a client sends a query's
 //! SHA-256 in `extensions.persistedQuery` instead of its text, and the text
 //! once after `PERSISTED_QUERY_NOT_FOUND`. This is not an allow-list: any
-//! query a caller may send in full can be persisted. The store keeps query
-//! texts only, per trust, so one trust cannot learn what another asked.
+//! query a caller may send in full can be persisted. Each trust has its own
+//! store, so one trust can neither learn what another asked nor push its
+//! queries out; a text is kept only once it has run.
 
+use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
 
@@ -11,8 +13,11 @@ use lru::LruCache;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-/// Queries kept per service, most recently used first.
-const CAPACITY: NonZeroUsize = NonZeroUsize::MIN.saturating_add(9_999);
+/// Queries kept per trust, most recently used first.
+const PER_TRUST: NonZeroUsize = NonZeroUsize::MIN.saturating_add(499);
+
+/// Longest query text kept, in bytes; longer ones run but are not kept.
+const MAX_TEXT: usize = 16 * 1024;
 
 /// Why a persisted query cannot run.
 #[derive(Debug, PartialEq, Eq)]
@@ -24,13 +29,15 @@ pub(super) enum Refusal {
     Invalid(String),
 }
 
-pub struct PersistedQueries(Mutex<LruCache<(String, String), String>>);
-
-impl Default for PersistedQueries {
-    fn default() -> Self {
-        PersistedQueries(Mutex::new(LruCache::new(CAPACITY)))
-    }
+/// A query text to keep once its request has run.
+pub(super) struct Pending {
+    trust: String,
+    hash: String,
+    text: String,
 }
+
+#[derive(Default)]
+pub struct PersistedQueries(Mutex<HashMap<String, LruCache<String, String>>>);
 
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes())
@@ -40,19 +47,20 @@ fn sha256_hex(text: &str) -> String {
 }
 
 impl PersistedQueries {
-    /// Fills in `query` from the store when the request names a persisted
-    /// query without its text, or stores the text when it comes with its
-    /// hash. Requests without the extension pass unchanged.
+    /// Fills in `query` from the trust's store when the request names a
+    /// persisted query without its text; when the text comes with its hash,
+    /// checks the hash and returns the text to keep if the request runs.
+    /// Requests without the extension pass unchanged.
     pub(super) fn apply(
         &self,
         trust: &str,
         params: &mut Map<String, Value>,
-    ) -> Result<(), Refusal> {
+    ) -> Result<Option<Pending>, Refusal> {
         let Some(extension) = params
             .get("extensions")
             .and_then(|e| e.get("persistedQuery"))
         else {
-            return Ok(());
+            return Ok(None);
         };
         let invalid = |why: &str| Refusal::Invalid(why.to_owned());
         if extension.get("version") != Some(&Value::from(1)) {
@@ -62,18 +70,31 @@ impl PersistedQueries {
             .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
             .ok_or_else(|| invalid("persistedQuery needs a sha256Hash of 64 hex digits"))?
             .to_ascii_lowercase();
-        let key = (trust.to_owned(), hash);
-        let mut store = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        match params.get("query").and_then(Value::as_str) {
-            None | Some("") => {
-                let text = store.get(&key).ok_or(Refusal::NotFound)?.clone();
-                params.insert("query".to_owned(), Value::String(text));
+        match params.get("query") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(text)) if text.is_empty() => {}
+            Some(Value::String(text)) if sha256_hex(text) == hash => {
+                let keep = text.len() <= MAX_TEXT;
+                let text = text.clone();
+                let trust = trust.to_owned();
+                return Ok(keep.then_some(Pending { trust, hash, text }));
             }
-            Some(text) if sha256_hex(text) == key.1 => {
-                store.put(key, text.to_owned());
-            }
-            Some(_) => return Err(invalid("the sha256Hash is not the query's")),
+            Some(Value::String(_)) => return Err(invalid("the sha256Hash is not the query's")),
+            // Not a string: the request is refused as it would be anyway.
+            Some(_) => return Ok(None),
         }
-        Ok(())
+        let mut stores = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let text = (stores.get_mut(trust))
+            .and_then(|store| store.get(&hash).cloned())
+            .ok_or(Refusal::NotFound)?;
+        params.insert("query".to_owned(), Value::String(text));
+        Ok(None)
+    }
+
+    /// Keeps a query text whose request ran.
+    pub(super) fn keep(&self, pending: Pending) {
+        let mut stores = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let store = (stores.entry(pending.trust)).or_insert_with(|| LruCache::new(PER_TRUST));
+        store.put(pending.hash, pending.text);
     }
 }

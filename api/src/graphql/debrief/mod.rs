@@ -108,6 +108,7 @@ pub struct DebriefQuery;
 #[Object]
 impl DebriefQuery {
     /// Actions in the caller's scope, soonest due first.
+    #[graphql(complexity = "200 * child_complexity")]
     async fn actions(
         &self,
         ctx: &Context<'_>,

@@ -112,6 +112,7 @@ impl Walk {
 
     /// Focus areas the walk is limited to; empty when it covers the whole
     /// protocol.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
         let ids = many(&loaders(ctx).focus_areas_of_walk, self.0.id).await?;
         let ids: Vec<_> = ids.into_iter().map(|link| link.focus_area_id).collect();
@@ -127,6 +128,7 @@ impl Walk {
     }
 
     /// The team: lead first.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn observers(&self, ctx: &Context<'_>) -> Result<Vec<WalkObserver>> {
         let mut rows = many(&loaders(ctx).observers_of_walk, self.0.id).await?;
         rows.sort_by_key(|row| row.role != entity::ObserverRole::Lead);
@@ -149,12 +151,14 @@ impl Walk {
     }
 
     /// Next steps agreed in the debrief, soonest due first.
+    #[graphql(complexity = "50 * child_complexity")]
     async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>> {
         let rows = many(&loaders(ctx).actions_of_walk, self.0.id).await?;
         Ok(rows.into_iter().map(Action).collect())
     }
 
     /// Strong practice recorded from this walk.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn highlights(&self, ctx: &Context<'_>) -> Result<Vec<Highlight>> {
         let rows = many(&loaders(ctx).highlights_of_walk, self.0.id).await?;
         Ok(rows.into_iter().map(Highlight).collect())
@@ -163,6 +167,7 @@ impl Walk {
     /// Every change to the walk, its visits and its ratings, oldest first.
     /// Trust-wide trust leaders only; null with a `FORBIDDEN` error for
     /// anyone else.
+    #[graphql(complexity = "200 * child_complexity")]
     async fn audit_trail(&self, ctx: &Context<'_>) -> Result<Option<Vec<AuditEvent>>> {
         caller(ctx)?.require_trust_leader()?;
         let events = many(&loaders(ctx).audit_of_walk, self.0.id).await?;

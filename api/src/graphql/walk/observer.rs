@@ -30,6 +30,7 @@ impl Observer {
     /// Walks the person took part in that the caller can see, newest
     /// first, with their role on each: how a trust follows an observer's
     /// development.
+    #[graphql(complexity = "100 * child_complexity")]
     async fn walks(&self, ctx: &Context<'_>) -> Result<Vec<ObserverWalk>> {
         let roles = many(&loaders(ctx).walks_of_observer, self.0.id).await?;
         let ids: Vec<_> = roles.iter().map(|r| r.walk_id).collect();
@@ -66,6 +67,7 @@ pub struct ObserverQuery;
 #[Object]
 impl ObserverQuery {
     /// The trust's observers by display name.
+    #[graphql(complexity = "200 * child_complexity")]
     async fn observers(&self, ctx: &Context<'_>) -> Result<Vec<Observer>> {
         let rows = observers::list(db(ctx), &caller(ctx)?.scope).await?;
         Ok(rows.into_iter().map(Observer).collect())
