@@ -19,6 +19,7 @@ use crate::startup::AppState;
 
 mod export;
 mod graphql;
+mod media;
 pub mod persisted;
 
 const REQUEST_ID: &str = "x-request-id";

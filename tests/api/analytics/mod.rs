@@ -5,6 +5,7 @@
 mod agreement;
 mod coverage;
 mod export;
+mod filters;
 mod groupings;
 
 use std::collections::{BTreeMap, BTreeSet};
