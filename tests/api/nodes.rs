@@ -1,6 +1,6 @@
-//! Relay's `node` and `nodes`: every global id the caller may see resolves
-//! to its record; another trust's ids and schools outside the scope read as
-//! null, exactly like ids never issued.
+//! Relay's conventions: `node` and `nodes` resolve every global id the
+//! caller may see, another trust's ids and schools outside the scope read as
+//! null like ids never issued, and mutations echo `clientMutationId`.
 
 use api::auth::Role;
 use api::graphql::ids;
@@ -138,8 +138,27 @@ async fn a_school_scoped_token_reads_other_schools_records_as_never_issued(app: 
     assert_eq!(seen, [true, false, true, true, true, true, false, false]);
 }
 
+async fn mutations_echo_the_client_mutation_id(app: TestApp) {
+    app.import_schools().await;
+    let protocol = app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    let mut input = crate::walks::walk_input(137106, &protocol, "2025-10-07");
+    input["clientMutationId"] = json!("outbox-41");
+    let create = "mutation($input: CreateWalkInput!) {
+      createWalk(input: $input) { clientMutationId walk { id } } }";
+    let data = app.data(&token, create, json!({ "input": input })).await;
+    assert_eq!(data["createWalk"]["clientMutationId"], "outbox-41");
+
+    let walk = data["createWalk"]["walk"]["id"].clone();
+    let visit = json!({ "walkId": walk, "subject": "Art", "minutes": 10 });
+    let add = "mutation($input: AddVisitInput!) { addVisit(input: $input) { clientMutationId } }";
+    let data = app.data(&token, add, json!({ "input": visit })).await;
+    assert_eq!(data["addVisit"]["clientMutationId"], Value::Null);
+}
+
 on_both_stores!(
     every_id_the_caller_may_see_resolves_to_its_record,
+    mutations_echo_the_client_mutation_id,
     another_trust_reads_every_id_as_never_issued,
     a_school_scoped_token_reads_other_schools_records_as_never_issued,
 );

@@ -68,6 +68,9 @@ pub struct CreateHighlightInput {
     pub title: String,
     /// What was seen, described neutrally.
     pub description: String,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The new highlight.
@@ -76,18 +79,25 @@ pub struct CreateHighlightPayload {
     pub highlight: Highlight,
     /// Text that reads as a judgement or names a person.
     pub warnings: Vec<EvidenceWarning>,
+    /// The input's `clientMutationId`, echoed.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The highlight to share with every school of the trust.
 #[derive(InputObject)]
 pub struct PublishHighlightInput {
     pub highlight_id: ID,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The highlight once published.
 #[derive(SimpleObject)]
 pub struct PublishHighlightPayload {
     pub highlight: Highlight,
+    /// The input's `clientMutationId`, echoed.
+    pub client_mutation_id: Option<String>,
 }
 
 #[derive(Default)]
@@ -121,6 +131,7 @@ impl HighlightMutation {
         ctx: &Context<'_>,
         input: CreateHighlightInput,
     ) -> Result<CreateHighlightPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let caller = leader(ctx)?;
         let walk_id = ids::known(ids::WALK, &input.walk_id)?;
         let new = NewHighlight {
@@ -131,6 +142,7 @@ impl HighlightMutation {
         };
         let (row, warnings) = highlights::create(db(ctx), caller, new).await?;
         Ok(CreateHighlightPayload {
+            client_mutation_id,
             highlight: Highlight(row),
             warnings: warnings.into_iter().map(EvidenceWarning::from).collect(),
         })
@@ -143,10 +155,12 @@ impl HighlightMutation {
         ctx: &Context<'_>,
         input: PublishHighlightInput,
     ) -> Result<PublishHighlightPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let caller = caller(ctx)?;
         let id = ids::known(ids::HIGHLIGHT, &input.highlight_id)?;
         let row = highlights::publish(db(ctx), caller, id).await?;
         Ok(PublishHighlightPayload {
+            client_mutation_id,
             highlight: Highlight(row),
         })
     }

@@ -59,18 +59,26 @@ pub struct SaveProtocolDraftInput {
     pub purpose: String,
     pub scale: ScaleInput,
     pub focus_areas: Vec<FocusAreaInput>,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The version to publish or retire.
 #[derive(InputObject)]
 pub struct ProtocolVersionInput {
     pub protocol_id: ID,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The protocol version after the change.
 #[derive(SimpleObject)]
 pub struct ProtocolPayload {
     pub protocol: Protocol,
+    /// The input's `clientMutationId`, echoed.
+    pub client_mutation_id: Option<String>,
 }
 
 #[derive(Default)]
@@ -85,10 +93,12 @@ impl ProtocolDraftMutation {
         ctx: &Context<'_>,
         input: SaveProtocolDraftInput,
     ) -> Result<ProtocolPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let content = serde_json::to_value(&input)
             .map_err(|err| ApiError::Internal(anyhow::anyhow!("draft content: {err}")))?;
         let saved = protocol_drafts::save(db(ctx), caller(ctx)?, content).await?;
         Ok(ProtocolPayload {
+            client_mutation_id,
             protocol: Protocol(saved),
         })
     }
@@ -99,10 +109,12 @@ impl ProtocolDraftMutation {
         ctx: &Context<'_>,
         input: ProtocolVersionInput,
     ) -> Result<ProtocolPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let id = ids::known(ids::PROTOCOL, &input.protocol_id)?;
         let (from, to) = (ProtocolStatus::Draft, ProtocolStatus::Published);
         let row = protocol_drafts::advance(db(ctx), caller(ctx)?, id, from, to).await?;
         Ok(ProtocolPayload {
+            client_mutation_id,
             protocol: Protocol(row),
         })
     }
@@ -114,10 +126,12 @@ impl ProtocolDraftMutation {
         ctx: &Context<'_>,
         input: ProtocolVersionInput,
     ) -> Result<ProtocolPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let id = ids::known(ids::PROTOCOL, &input.protocol_id)?;
         let (from, to) = (ProtocolStatus::Published, ProtocolStatus::Retired);
         let row = protocol_drafts::advance(db(ctx), caller(ctx)?, id, from, to).await?;
         Ok(ProtocolPayload {
+            client_mutation_id,
             protocol: Protocol(row),
         })
     }

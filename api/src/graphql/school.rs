@@ -104,6 +104,9 @@ pub struct RecordSchoolContextInput {
     pub school_urn: i32,
     pub written_on: Date,
     pub note: String,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The school and its new note.
@@ -111,6 +114,8 @@ pub struct RecordSchoolContextInput {
 pub struct RecordSchoolContextPayload {
     pub school: School,
     pub context: SchoolContext,
+    /// The input's `clientMutationId`, echoed.
+    pub client_mutation_id: Option<String>,
 }
 
 #[derive(Default)]
@@ -125,12 +130,14 @@ impl SchoolMutation {
         ctx: &Context<'_>,
         input: RecordSchoolContextInput,
     ) -> Result<RecordSchoolContextPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let caller = caller(ctx)?;
         let urn = input.school_urn;
         let note = contexts::record(db(ctx), caller, urn, input.written_on.0, &input.note).await?;
         let school = schools::by_urn(db(ctx), &caller.scope, urn).await?;
         let school = school.ok_or_else(|| ApiError::NotFound("No school with this URN".into()))?;
         Ok(RecordSchoolContextPayload {
+            client_mutation_id,
             school: School(school),
             context: SchoolContext(note),
         })

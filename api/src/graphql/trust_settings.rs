@@ -23,12 +23,17 @@ pub struct UpdateRecordingSettingsInput {
     /// Figures over fewer visits than this are suppressed (3 to 100;
     /// default 5).
     pub min_cell_size: Option<i32>,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The trust after the change.
 #[derive(SimpleObject)]
 pub struct UpdateRecordingSettingsPayload {
     pub trust: Trust,
+    /// The input's `clientMutationId`, echoed.
+    pub client_mutation_id: Option<String>,
 }
 
 #[derive(Default)]
@@ -42,6 +47,7 @@ impl TrustSettingsMutation {
         ctx: &Context<'_>,
         input: UpdateRecordingSettingsInput,
     ) -> Result<UpdateRecordingSettingsPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let caller = caller(ctx)?;
         caller.require_trust_leader()?;
         let judgemental_terms = match (input.judgemental_terms, input.use_default_judgemental_terms)
@@ -61,6 +67,7 @@ impl TrustSettingsMutation {
         };
         let trust = trusts::update_recording_settings(db(ctx), caller, change).await?;
         Ok(UpdateRecordingSettingsPayload {
+            client_mutation_id,
             trust: Trust(trust),
         })
     }

@@ -34,6 +34,9 @@ pub struct CreateWalkInput {
     pub focus_area_keys: Option<Vec<String>>,
     /// The team, with exactly one lead.
     pub observers: Vec<WalkObserverInput>,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// A classroom visit to add to a walk.
@@ -54,6 +57,9 @@ pub struct AddVisitInput {
     /// The walk's `version` as last read: the visit is refused with
     /// `CONFLICT` if the walk has changed since.
     pub expected_version: Option<i32>,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// One indicator's entry.
@@ -81,6 +87,9 @@ pub struct RecordRatingsInput {
     /// The walk's `version` as last read: the ratings are refused with
     /// `CONFLICT` if the walk has changed since.
     pub expected_version: Option<i32>,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The walk to submit.
@@ -90,12 +99,17 @@ pub struct SubmitWalkInput {
     /// The walk's `version` as last read: refused with `CONFLICT` if the
     /// walk has changed since.
     pub expected_version: Option<i32>,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The walk after a change.
 #[derive(SimpleObject)]
 pub struct WalkPayload {
     pub walk: Walk,
+    /// The input's `clientMutationId`, echoed.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The new visit and its walk.
@@ -105,6 +119,8 @@ pub struct AddVisitPayload {
     pub walk: Walk,
     /// Notes that read as a judgement or name a person.
     pub warnings: Vec<EvidenceWarning>,
+    /// The input's `clientMutationId`, echoed.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The visit and the observer's ratings as stored.
@@ -116,6 +132,8 @@ pub struct RecordRatingsPayload {
     /// sent unless the trust records strictly, when the whole request is
     /// refused instead.
     pub warnings: Vec<EvidenceWarning>,
+    /// The input's `clientMutationId`, echoed.
+    pub client_mutation_id: Option<String>,
 }
 
 /// A correction of a submitted walk's ratings.
@@ -125,6 +143,9 @@ pub struct AmendRatingsInput {
     pub ratings: RecordRatingsInput,
     /// Why the ratings change, kept in the audit trail.
     pub reason: String,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// Records or amends ratings: the common path of both mutations.
@@ -133,6 +154,7 @@ async fn record(
     caller: &crate::auth::Caller,
     input: RecordRatingsInput,
     amendment_reason: Option<String>,
+    client_mutation_id: Option<String>,
 ) -> Result<RecordRatingsPayload> {
     let visit_id = ids::known(ids::VISIT, &input.visit_id)?;
     let entries = input.ratings.into_iter().map(|r| RatingEntry {
@@ -151,6 +173,7 @@ async fn record(
     };
     let recorded = ratings::record(db(ctx), caller, new).await?;
     Ok(RecordRatingsPayload {
+        client_mutation_id,
         visit: Visit(recorded.visit),
         ratings: recorded.ratings.into_iter().map(Rating).collect(),
         warnings: recorded
@@ -168,6 +191,7 @@ pub struct WalkMutation;
 impl WalkMutation {
     /// Plans a walk at a school of the caller's scope.
     async fn create_walk(&self, ctx: &Context<'_>, input: CreateWalkInput) -> Result<WalkPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let caller = writer(ctx)?;
         let protocol_id = ids::known(ids::PROTOCOL, &input.protocol_id)?;
         let observers = input.observers.into_iter().map(|o| NewObserver {
@@ -184,12 +208,14 @@ impl WalkMutation {
             observers: observers.collect(),
         };
         Ok(WalkPayload {
+            client_mutation_id,
             walk: Walk(walks::create(db(ctx), caller, new).await?),
         })
     }
 
     /// Adds a classroom visit to a walk that is not yet submitted.
     async fn add_visit(&self, ctx: &Context<'_>, input: AddVisitInput) -> Result<AddVisitPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let caller = writer(ctx)?;
         let started_at = match &input.started_at {
             None => None,
@@ -210,6 +236,7 @@ impl WalkMutation {
         };
         let (visit, walk, warnings) = visits::add(db(ctx), caller, new).await?;
         Ok(AddVisitPayload {
+            client_mutation_id,
             visit: Visit(visit),
             walk: Walk(walk),
             warnings: warnings.into_iter().map(EvidenceWarning::from).collect(),
@@ -223,7 +250,8 @@ impl WalkMutation {
         ctx: &Context<'_>,
         input: RecordRatingsInput,
     ) -> Result<RecordRatingsPayload> {
-        record(ctx, writer(ctx)?, input, None).await
+        let client_mutation_id = input.client_mutation_id.clone();
+        record(ctx, writer(ctx)?, input, None, client_mutation_id).await
     }
 
     /// Corrects ratings of a submitted or debriefed walk, with the reason;
@@ -234,11 +262,20 @@ impl WalkMutation {
         ctx: &Context<'_>,
         input: AmendRatingsInput,
     ) -> Result<RecordRatingsPayload> {
-        record(ctx, leader(ctx)?, input.ratings, Some(input.reason)).await
+        let client_mutation_id = input.client_mutation_id.clone();
+        record(
+            ctx,
+            leader(ctx)?,
+            input.ratings,
+            Some(input.reason),
+            client_mutation_id,
+        )
+        .await
     }
 
     /// Submits a walk with at least one visit; its ratings then lock.
     async fn submit_walk(&self, ctx: &Context<'_>, input: SubmitWalkInput) -> Result<WalkPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let caller = writer(ctx)?;
         let walk = walks::submit(
             db(ctx),
@@ -247,6 +284,9 @@ impl WalkMutation {
             input.expected_version,
         )
         .await?;
-        Ok(WalkPayload { walk: Walk(walk) })
+        Ok(WalkPayload {
+            client_mutation_id,
+            walk: Walk(walk),
+        })
     }
 }

@@ -32,6 +32,9 @@ pub struct RecordDebriefInput {
     /// The walk's `version` as last read: refused with `CONFLICT` if the
     /// walk has changed since.
     pub expected_version: Option<i32>,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The walk, now debriefed, with its debrief and actions.
@@ -42,6 +45,8 @@ pub struct RecordDebriefPayload {
     pub actions: Vec<Action>,
     /// Text that reads as a judgement or names a person.
     pub warnings: Vec<EvidenceWarning>,
+    /// The input's `clientMutationId`, echoed.
+    pub client_mutation_id: Option<String>,
 }
 
 /// A change to an action; omitted fields stay as they are.
@@ -50,12 +55,17 @@ pub struct UpdateActionInput {
     pub action_id: ID,
     pub status: Option<ActionStatus>,
     pub due_on: Option<Date>,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The action after the change.
 #[derive(SimpleObject)]
 pub struct UpdateActionPayload {
     pub action: Action,
+    /// The input's `clientMutationId`, echoed.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The walk to close or cancel.
@@ -64,6 +74,9 @@ pub struct CloseWalkInput {
     pub walk_id: ID,
     /// The walk's `version` as last read.
     pub expected_version: Option<i32>,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The walk to call off, and why.
@@ -73,12 +86,17 @@ pub struct CancelWalkInput {
     pub reason: String,
     /// The walk's `version` as last read.
     pub expected_version: Option<i32>,
+    /// Any text of the client's, echoed in the payload, to match a
+    /// response to its request.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The walk after the change.
 #[derive(SimpleObject)]
 pub struct WalkStatusPayload {
     pub walk: Walk,
+    /// The input's `clientMutationId`, echoed.
+    pub client_mutation_id: Option<String>,
 }
 
 #[derive(Default)]
@@ -93,6 +111,7 @@ impl DebriefMutation {
         ctx: &Context<'_>,
         input: RecordDebriefInput,
     ) -> Result<RecordDebriefPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let caller = leader(ctx)?;
         let actions = input.actions.into_iter().map(|a| NewAction {
             description: a.description,
@@ -110,6 +129,7 @@ impl DebriefMutation {
         };
         let done = debriefs::record(db(ctx), caller, new).await?;
         Ok(RecordDebriefPayload {
+            client_mutation_id,
             walk: Walk(done.walk),
             debrief: Debrief(done.debrief),
             actions: done.actions.into_iter().map(Action).collect(),
@@ -127,6 +147,7 @@ impl DebriefMutation {
         ctx: &Context<'_>,
         input: UpdateActionInput,
     ) -> Result<UpdateActionPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let caller = leader(ctx)?;
         let id = ids::known(ids::ACTION, &input.action_id)?;
         let change = ActionChange {
@@ -136,6 +157,7 @@ impl DebriefMutation {
         };
         let action = debriefs::update(db(ctx), caller, change).await?;
         Ok(UpdateActionPayload {
+            client_mutation_id,
             action: Action(action),
         })
     }
@@ -146,6 +168,7 @@ impl DebriefMutation {
         ctx: &Context<'_>,
         input: CloseWalkInput,
     ) -> Result<WalkStatusPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let caller = leader(ctx)?;
         let walk = walks::close(
             db(ctx),
@@ -154,7 +177,10 @@ impl DebriefMutation {
             input.expected_version,
         )
         .await?;
-        Ok(WalkStatusPayload { walk: Walk(walk) })
+        Ok(WalkStatusPayload {
+            client_mutation_id,
+            walk: Walk(walk),
+        })
     }
 
     /// Calls off a walk that has not been submitted.
@@ -163,10 +189,14 @@ impl DebriefMutation {
         ctx: &Context<'_>,
         input: CancelWalkInput,
     ) -> Result<WalkStatusPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let caller = leader(ctx)?;
         let id = ids::known(ids::WALK, &input.walk_id)?;
         let walk =
             walks::cancel(db(ctx), caller, id, &input.reason, input.expected_version).await?;
-        Ok(WalkStatusPayload { walk: Walk(walk) })
+        Ok(WalkStatusPayload {
+            client_mutation_id,
+            walk: Walk(walk),
+        })
     }
 }
