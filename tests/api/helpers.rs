@@ -75,24 +75,8 @@ macro_rules! on_both_stores {
     )*};
 }
 
-mod tempdir {
-    /// A directory under the system temp dir, removed on drop.
-    pub struct Dir(pub std::path::PathBuf);
-
-    impl Dir {
-        pub fn new() -> Dir {
-            let path = std::env::temp_dir().join(format!("lw-test-{}", uuid::Uuid::new_v4()));
-            std::fs::create_dir_all(&path).expect("create temp dir");
-            Dir(path)
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
+#[path = "tempdir.rs"]
+mod tempdir;
 
 /// The PostgreSQL server for tests, from `TEST_DATABASE_URL`. Without it the
 /// PostgreSQL variants are skipped, except under CI where that is an error.
