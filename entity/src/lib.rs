@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod audit_event;
+pub mod change;
 pub mod debrief;
 pub mod focus_area;
 pub mod highlight;

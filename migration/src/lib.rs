@@ -16,6 +16,7 @@ mod m20261204_000008_create_school_contexts;
 mod m20261204_000009_create_highlights;
 mod m20261204_000010_add_walk_version;
 mod m20261204_000011_add_visit_notes;
+mod m20261204_000012_create_change_feed;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000009_create_highlights::Migration),
             Box::new(m20261204_000010_add_walk_version::Migration),
             Box::new(m20261204_000011_add_visit_notes::Migration),
+            Box::new(m20261204_000012_create_change_feed::Migration),
         ]
     }
 }

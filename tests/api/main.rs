@@ -13,6 +13,8 @@ mod concurrency;
 mod contexts;
 mod debriefs;
 mod evidence;
+mod feed;
+mod feed_sync;
 mod fixture;
 mod highlights;
 mod http;

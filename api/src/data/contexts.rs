@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use crate::auth::{Caller, Role};
 use crate::data::audit::{self, Change};
+use crate::data::feed::{self, Entry};
 use crate::data::{begin_write, schools, text};
 use crate::error::{ApiError, ApiResult};
 
@@ -46,6 +47,12 @@ pub async fn record(
     let change = Change::new("school_context.recorded", "School", urn, None);
     let none = None::<&school_context::Model>;
     audit::record(&txn, caller, change, none, Some(&context)).await?;
+    feed::publish(
+        &txn,
+        &caller.scope.trust,
+        vec![Entry::changed("School", urn, Some(urn))],
+    )
+    .await?;
     txn.commit().await?;
     Ok(context)
 }

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::auth::{Caller, Scope};
 use crate::data::audit::{self, Change};
 use crate::data::evidence::{self, EvidenceWarning};
+use crate::data::feed::{self, Entry};
 use crate::data::{begin_write, text, walks};
 use crate::error::{ApiError, ApiResult};
 
@@ -133,6 +134,9 @@ pub async fn record(
     let change = Change::to_walk("walk.debriefed", walk.id);
     let after = serde_json::json!({ "debrief": debrief, "actions": actions });
     audit::record(&txn, caller, change, None::<&debrief::Model>, Some(&after)).await?;
+    let mut entries = vec![Entry::changed("Walk", walk.id, Some(walk.school_urn))];
+    entries.extend((actions.iter()).map(|a| Entry::changed("Action", a.id, Some(a.school_urn))));
+    feed::publish(&txn, &caller.scope.trust, entries).await?;
     txn.commit().await?;
     Ok(Debriefed {
         walk,
@@ -219,6 +223,12 @@ pub async fn update(
     let after = row.update(&txn).await?;
     let audited = Change::new("action.updated", "Action", after.id, Some(after.walk_id));
     audit::record(&txn, caller, audited, Some(&before), Some(&after)).await?;
+    feed::publish(
+        &txn,
+        &caller.scope.trust,
+        vec![Entry::changed("Action", after.id, Some(after.school_urn))],
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }

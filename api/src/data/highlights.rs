@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::auth::{Caller, Role, Scope};
 use crate::data::audit::{self, Change};
 use crate::data::evidence::{self, EvidenceWarning};
+use crate::data::feed::{self, Entry};
 use crate::data::{begin_write, text, walks};
 use crate::error::{ApiError, ApiResult};
 
@@ -99,6 +100,12 @@ pub async fn create(
         .await?;
     let change = Change::new("highlight.created", "Highlight", row.id, Some(walk.id));
     audit::record(&txn, caller, change, None::<&highlight::Model>, Some(&row)).await?;
+    feed::publish(
+        &txn,
+        &caller.scope.trust,
+        vec![Entry::changed("Highlight", row.id, Some(row.school_urn))],
+    )
+    .await?;
     txn.commit().await?;
     Ok((row, warnings))
 }
@@ -132,6 +139,13 @@ pub async fn publish(
     let after = row.update(&txn).await?;
     let change = Change::new("highlight.published", "Highlight", id, Some(after.walk_id));
     audit::record(&txn, caller, change, Some(&before), Some(&after)).await?;
+    // Once published, every school of the trust may read it.
+    feed::publish(
+        &txn,
+        &caller.scope.trust,
+        vec![Entry::changed("Highlight", id, None)],
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }

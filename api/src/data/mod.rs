@@ -5,6 +5,7 @@ pub mod audit;
 pub mod contexts;
 pub mod debriefs;
 pub mod evidence;
+pub mod feed;
 pub mod highlights;
 pub mod loaders;
 pub mod observers;

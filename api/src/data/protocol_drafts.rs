@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::data::audit::{self, Change};
+use crate::data::feed::{self, Entry};
 use crate::data::{begin_write, protocols};
 use crate::error::{ApiError, ApiResult};
 use crate::import::protocol::draft_rows;
@@ -41,7 +42,9 @@ pub async fn save(
     content["version"] = version.into();
     let rows = draft_rows(trust, content.to_string().as_bytes())
         .map_err(|err| ApiError::invalid("input", format!("{err:#}")))?;
+    let mut entries = Vec::new();
     if let Some(draft) = latest.filter(|p| p.status == ProtocolStatus::Draft) {
+        entries.push(Entry::deleted("Protocol", draft.id, None));
         // Its levels, focus areas and indicators go with it.
         draft.delete(&txn).await?;
     }
@@ -62,6 +65,8 @@ pub async fn save(
         Some(&content),
     )
     .await?;
+    entries.push(Entry::changed("Protocol", saved.id, None));
+    feed::publish(&txn, &caller.scope.trust, entries).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -115,6 +120,12 @@ pub async fn advance(
         None,
     );
     audit::record(&txn, caller, change, Some(&before), Some(&after)).await?;
+    feed::publish(
+        &txn,
+        &caller.scope.trust,
+        vec![Entry::changed("Protocol", id, None)],
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }

@@ -7,6 +7,7 @@ use sea_orm::{
 
 use crate::auth::{Caller, Scope};
 use crate::data::audit::{self, Change};
+use crate::data::feed::{self, Entry};
 use crate::data::{begin_write, text};
 use crate::error::{ApiError, ApiResult};
 
@@ -96,6 +97,12 @@ pub async fn update_recording_settings(
         None,
     );
     audit::record(&txn, caller, audited, Some(&before), Some(&after)).await?;
+    feed::publish(
+        &txn,
+        &caller.scope.trust,
+        vec![Entry::changed("Trust", &after.uid, None)],
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }

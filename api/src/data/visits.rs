@@ -1,13 +1,14 @@
 //! Classroom visits within a walk: context only, never a teacher.
 
 use chrono::{NaiveTime, Utc};
-use entity::{visit, walk};
+use entity::{rating, visit, walk};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::auth::{Caller, Scope};
 use crate::data::audit::{self, Change};
 use crate::data::evidence::{self, EvidenceWarning};
+use crate::data::feed::{self, Entry};
 use crate::data::{begin_write, text, walks};
 use crate::error::{ApiError, ApiResult};
 
@@ -114,6 +115,11 @@ pub async fn add(
         .await?;
     let change = Change::new("visit.added", "Visit", visit.id, Some(walk.id));
     audit::record(&txn, caller, change, None::<&visit::Model>, Some(&visit)).await?;
+    let entries = vec![
+        Entry::changed("Walk", walk.id, Some(walk.school_urn)),
+        Entry::changed("Visit", visit.id, Some(walk.school_urn)),
+    ];
+    feed::publish(&txn, &caller.scope.trust, entries).await?;
     txn.commit().await?;
     Ok((visit, walk, warnings))
 }
@@ -133,4 +139,40 @@ pub async fn by_id(
     Ok(walks::by_id(db, scope, visit.walk_id)
         .await?
         .map(|walk| (visit, walk)))
+}
+
+/// Deletes a visit of an open walk with its ratings. One transaction; the
+/// feed gets a tombstone for the visit.
+pub async fn delete(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> ApiResult<walk::Model> {
+    let scope = &caller.scope;
+    let txn = begin_write(db).await?;
+    let Some((before, _)) = by_id(&txn, scope, id).await? else {
+        return Err(ApiError::NotFound("No visit with this id".into()));
+    };
+    let walk = walks::claim_open(&txn, scope, before.walk_id, expected_version).await?;
+    walks::ensure_on_team(&txn, caller, walk.id).await?;
+    rating::Entity::delete_many()
+        .filter(rating::Column::TrustId.eq(scope.trust.as_str()))
+        .filter(rating::Column::VisitId.eq(id))
+        .exec(&txn)
+        .await?;
+    visit::Entity::delete_many()
+        .filter(visit::Column::TrustId.eq(scope.trust.as_str()))
+        .filter(visit::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    let change = Change::new("visit.deleted", "Visit", id, Some(walk.id));
+    audit::record(&txn, caller, change, Some(&before), None::<&visit::Model>).await?;
+    let entries = vec![
+        Entry::changed("Walk", walk.id, Some(walk.school_urn)),
+        Entry::deleted("Visit", id, Some(walk.school_urn)),
+    ];
+    feed::publish(&txn, &scope.trust, entries).await?;
+    txn.commit().await?;
+    Ok(walk)
 }

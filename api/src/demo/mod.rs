@@ -14,6 +14,7 @@ use entity::{school, walk};
 use sea_orm::TransactionTrait;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
+use crate::data::feed;
 use crate::import::gias;
 use crate::import::protocol::import_protocol;
 use crate::import::store::{insert_chunked, refresh_statistics};
@@ -103,11 +104,13 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoLoad> {
 
     let counts = (batch.walks.len(), batch.visits.len(), batch.ratings.len());
     let txn = db.begin().await.context("cannot begin the demo")?;
+    let entries = feed::loaded(&batch.observers, &batch.walks, &batch.visits);
     insert_chunked(&txn, batch.observers, None).await?;
     insert_chunked(&txn, batch.walks, None).await?;
     insert_chunked(&txn, batch.walk_observers, None).await?;
     insert_chunked(&txn, batch.visits, None).await?;
     insert_chunked(&txn, batch.ratings, None).await?;
+    feed::publish_all(&txn, entries).await?;
     txn.commit().await.context("cannot commit the demo walks")?;
     refresh_statistics(db).await?;
 

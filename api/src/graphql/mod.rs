@@ -13,6 +13,7 @@ mod protocol;
 mod protocol_drafts;
 pub(crate) mod scalars;
 mod school;
+mod sync;
 mod trust_settings;
 mod variation;
 mod viewer;
@@ -45,6 +46,7 @@ pub struct Query(
     node::NodeQuery,
     debrief::DebriefQuery,
     highlight::HighlightQuery,
+    sync::FeedQuery,
 );
 
 /// Every mutation root field.
@@ -56,6 +58,7 @@ pub struct Mutation(
     school::SchoolMutation,
     highlight::HighlightMutation,
     protocol_drafts::ProtocolDraftMutation,
+    sync::SyncMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

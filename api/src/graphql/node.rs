@@ -36,7 +36,7 @@ pub enum Node {
 }
 
 /// The record `id` names, if the caller may see it.
-async fn find(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, ApiError> {
+pub(super) async fn find(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, ApiError> {
     let Some((kind, key)) = ids::parts(id) else {
         return Ok(None);
     };

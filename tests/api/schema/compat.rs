@@ -80,11 +80,15 @@ pub fn breaking(old: &str, new: &str) -> Vec<(String, String)> {
             Some(_) => {}
         }
     }
-    // A new required argument or input field breaks every caller that
-    // does not send it.
+    // A new required argument or input field of an existing field or
+    // input type breaks every caller that does not send it.
     for (at, now) in &new {
         let required = now.starts_with("input ") && now.ends_with('!');
-        if !old.contains_key(at) && required {
+        let parent = match at.split_once('(') {
+            Some((field, _)) => field,
+            None => at.rsplit_once('.').map_or(at.as_str(), |(kind, _)| kind),
+        };
+        if !old.contains_key(at) && required && old.contains_key(parent) {
             found.push((at.clone(), format!("new and required: {now}")));
         }
     }
@@ -98,6 +102,9 @@ fn the_check_finds_removals_type_changes_and_new_requirements() {
     let same = "type Query { a: Int! b(x: Int, y: Int): String c: Int }
                 input I { f: Int g: Int = 1 } enum E { ONE TWO THREE }";
     assert_eq!(breaking(old, same), vec![]);
+    let added = "type Query { a: Int! b(x: Int): String n(i: J!): Int }
+                 input I { f: Int } input J { k: Int! } enum E { ONE TWO }";
+    assert_eq!(breaking(old, added), vec![]);
     let broken = "type Query { a: Int b(x: Int, z: Int!): String }
                   input I { f: Int h: Int! } enum E { ONE }";
     let found: Vec<String> = breaking(old, broken)

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::auth::{Caller, Scope};
 use crate::data::audit::{self, Change};
 use crate::data::evidence::{self, EvidenceWarning};
+use crate::data::feed::{self, Entry};
 use crate::data::{begin_write, protocols, text, visits, walks};
 use crate::error::{ApiError, ApiResult};
 use check::{Checked, check_entry};
@@ -224,6 +225,11 @@ pub async fn record(
         serde_json::json!(saved)
     };
     audit::record(&txn, caller, change, Some(&before), Some(&after)).await?;
+    let entries = vec![
+        Entry::changed("Walk", walk.id, Some(walk.school_urn)),
+        Entry::changed("Visit", visit.id, Some(walk.school_urn)),
+    ];
+    feed::publish(&txn, &caller.scope.trust, entries).await?;
     txn.commit().await?;
     Ok(Recorded {
         visit,

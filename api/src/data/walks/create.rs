@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::auth::{Caller, Scope};
 use crate::data::audit::{self, Change};
+use crate::data::feed::{self, Entry};
 use crate::data::{begin_write, protocols, schools, text};
 use crate::error::{ApiError, ApiResult};
 
@@ -160,6 +161,8 @@ pub async fn create(
     }
 
     let observer_ids = upsert_observers(&txn, scope, &observers).await?;
+    let mut entries = vec![Entry::changed("Walk", walk.id, Some(walk.school_urn))];
+    entries.extend((observer_ids.iter()).map(|id| Entry::changed("Observer", id, None)));
     let rows = observers
         .iter()
         .zip(observer_ids)
@@ -176,6 +179,7 @@ pub async fn create(
     let change = Change::to_walk("walk.created", walk.id);
     let after = serde_json::json!({ "walk": walk, "observers": observers_json(&observers) });
     audit::record(&txn, caller, change, None::<&walk::Model>, Some(&after)).await?;
+    feed::publish(&txn, &caller.scope.trust, entries).await?;
     txn.commit().await?;
     Ok(walk)
 }

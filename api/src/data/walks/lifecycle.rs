@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::{by_id, in_scope};
 use crate::auth::{Caller, Scope};
 use crate::data::audit::{self, Change};
+use crate::data::feed::{self, Entry};
 use crate::data::{begin_write, text};
 use crate::error::{ApiError, ApiResult};
 
@@ -172,6 +173,12 @@ pub async fn submit(
         walk.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("submitted walk vanished")))?;
     let change = Change::to_walk("walk.submitted", id);
     audit::record(&txn, caller, change, Some(&before), Some(&walk)).await?;
+    feed::publish(
+        &txn,
+        &caller.scope.trust,
+        vec![Entry::changed("Walk", walk.id, Some(walk.school_urn))],
+    )
+    .await?;
     txn.commit().await?;
     Ok(walk)
 }
@@ -227,6 +234,12 @@ pub async fn close(
     .await?;
     let change = Change::to_walk("walk.closed", id);
     audit::record(&txn, caller, change, Some(&before), Some(&after)).await?;
+    feed::publish(
+        &txn,
+        &caller.scope.trust,
+        vec![Entry::changed("Walk", after.id, Some(after.school_urn))],
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -253,6 +266,12 @@ pub async fn cancel(
     let change = Change::to_walk("walk.cancelled", id);
     let audited = serde_json::json!({ "walk": after, "reason": reason });
     audit::record(&txn, caller, change, Some(&before), Some(&audited)).await?;
+    feed::publish(
+        &txn,
+        &caller.scope.trust,
+        vec![Entry::changed("Walk", after.id, Some(after.school_urn))],
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }

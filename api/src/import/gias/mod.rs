@@ -16,6 +16,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 
 use super::store::insert_chunked;
+use crate::data::feed::{self, Entry};
 use diff::diff;
 pub(crate) use parse::parse;
 
@@ -71,6 +72,9 @@ pub async fn import_schools(db: &DatabaseConnection, bytes: &[u8]) -> anyhow::Re
     let rule = OnConflict::column(trust::Column::Uid)
         .update_columns([trust::Column::Name, trust::Column::CompaniesHouseNumber])
         .to_owned();
+    let mut entries: Vec<(String, Entry)> = (trusts.write.iter())
+        .map(|t| (t.uid.clone(), Entry::changed("Trust", &t.uid, None)))
+        .collect();
     insert_chunked(&txn, trusts.write, Some(&rule)).await?;
 
     let stored = school::Entity::find().all(&txn).await?;
@@ -84,7 +88,12 @@ pub async fn import_schools(db: &DatabaseConnection, bytes: &[u8]) -> anyhow::Re
         .update_columns([C::Name, C::Phase, C::EstablishmentType])
         .update_columns([C::LocalAuthority, C::Postcode, C::JoinedOn])
         .to_owned();
+    entries.extend((schools.write.iter()).map(|s| {
+        let entry = Entry::changed("School", s.urn, Some(s.urn));
+        (s.trust_id.clone(), entry)
+    }));
     insert_chunked(&txn, schools.write, Some(&rule)).await?;
+    feed::publish_all(&txn, entries).await?;
 
     txn.commit().await.context("cannot commit the import")?;
     Ok(SchoolImport {

@@ -16,6 +16,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::store::insert_chunked;
+use crate::data::feed;
 pub(crate) use rows::Rows;
 use rows::{build, stored};
 
@@ -99,6 +100,8 @@ pub async fn import_protocol(
     insert_chunked(&txn, rows.levels, None).await?;
     insert_chunked(&txn, rows.focus_areas, None).await?;
     insert_chunked(&txn, rows.indicators, None).await?;
+    let entry = feed::Entry::changed("Protocol", id, None);
+    feed::publish(&txn, trust_uid, vec![entry]).await?;
     txn.commit().await.context("cannot commit the import")?;
 
     Ok(ProtocolImport {

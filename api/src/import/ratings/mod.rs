@@ -8,6 +8,7 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
+use crate::data::feed;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -275,12 +276,14 @@ pub async fn import_ratings(
             })
         })
         .collect::<anyhow::Result<_>>()?;
+    let entries = feed::loaded(&new_observers, &walks, &visits);
     insert_chunked(&txn, new_observers, None).await?;
     insert_chunked(&txn, walks, None).await?;
     insert_chunked(&txn, audit, None).await?;
     insert_chunked(&txn, walk_observers, None).await?;
     insert_chunked(&txn, visits, None).await?;
     insert_chunked(&txn, ratings, None).await?;
+    feed::publish_all(&txn, entries).await?;
     txn.commit().await.context("cannot commit the import")?;
     refresh_statistics(db).await?;
     Ok(summary)
