@@ -21,6 +21,8 @@ pub struct Model {
     pub status: ActionStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The partner's own id for it, unique within the trust.
+    pub external_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

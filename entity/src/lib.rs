@@ -10,6 +10,7 @@ pub mod change;
 pub mod debrief;
 pub mod focus_area;
 pub mod highlight;
+pub mod idempotency_key;
 pub mod indicator;
 pub mod observer;
 pub mod protocol;

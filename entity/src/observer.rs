@@ -1,8 +1,9 @@
 //! A person of the trust who takes part in walks.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "observers")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -20,6 +20,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Neutral notes on the visit as a whole.
     pub notes: Option<String>,
+    /// The partner's own id for it, unique within the trust.
+    pub external_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,6 +24,8 @@ pub struct Model {
     pub submitted_at: Option<DateTimeUtc>,
     /// Raised by every write to the walk.
     pub version: i32,
+    /// The partner's own id for it, unique within the trust.
+    pub external_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ mod m20261204_000009_create_highlights;
 mod m20261204_000010_add_walk_version;
 mod m20261204_000011_add_visit_notes;
 mod m20261204_000012_create_change_feed;
+mod m20261204_000013_add_external_ids_and_idempotency_keys;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_add_walk_version::Migration),
             Box::new(m20261204_000011_add_visit_notes::Migration),
             Box::new(m20261204_000012_create_change_feed::Migration),
+            Box::new(m20261204_000013_add_external_ids_and_idempotency_keys::Migration),
         ]
     }
 }

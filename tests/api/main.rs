@@ -30,5 +30,6 @@ mod schema;
 mod startup;
 mod statements;
 mod tenancy;
+mod upserts;
 mod variation;
 mod walks;

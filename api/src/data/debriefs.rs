@@ -122,6 +122,7 @@ pub async fn record(
             status: ActionStatus::Open,
             created_at: now,
             updated_at: now,
+            external_id: None,
         })
         .collect();
     if !actions.is_empty() {

@@ -15,6 +15,7 @@ pub mod ratings;
 pub mod schools;
 pub mod text;
 pub mod trusts;
+pub mod upserts;
 pub mod variation;
 pub mod visits;
 pub mod walks;

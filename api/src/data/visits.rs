@@ -2,7 +2,8 @@
 
 use chrono::{NaiveTime, Utc};
 use entity::{rating, visit, walk};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::QueryFilter;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 use crate::auth::{Caller, Scope};
@@ -80,23 +81,34 @@ fn checked_key_stage(input: &NewVisit) -> ApiResult<Option<String>> {
     }
 }
 
+/// A visit saved, its walk, and warnings about its notes.
+pub type Saved = (visit::Model, walk::Model, Vec<EvidenceWarning>);
+
 /// Adds a visit to an open walk, which is then in progress. One transaction.
-pub async fn add(
-    db: &DatabaseConnection,
+pub async fn add(db: &DatabaseConnection, caller: &Caller, input: NewVisit) -> ApiResult<Saved> {
+    let txn = begin_write(db).await?;
+    let saved = add_in(&txn, caller, input, None).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Adds a visit inside `txn`.
+async fn add_in(
+    txn: &impl ConnectionTrait,
     caller: &Caller,
     input: NewVisit,
-) -> ApiResult<(visit::Model, walk::Model, Vec<EvidenceWarning>)> {
+    external_id: Option<String>,
+) -> ApiResult<Saved> {
     let scope = &caller.scope;
     let key_stage = checked_key_stage(&input)?;
     let notes = text::optional("notes", input.notes.as_deref(), 2000, true)?;
-    let txn = begin_write(db).await?;
-    let walk = walks::claim_open(&txn, scope, input.walk_id, input.expected_version).await?;
-    walks::ensure_on_team(&txn, caller, walk.id).await?;
+    let walk = walks::claim_open(txn, scope, input.walk_id, input.expected_version).await?;
+    walks::ensure_on_team(txn, caller, walk.id).await?;
     let texts = notes
         .iter()
         .map(|text| ("notes".to_owned(), text.as_str()))
         .collect();
-    let warnings = evidence::review(&txn, scope, texts).await?;
+    let warnings = evidence::review(txn, scope, texts).await?;
 
     let visit = visit::Model {
         trust_id: scope.trust.clone(),
@@ -109,18 +121,18 @@ pub async fn add(
         minutes: input.minutes,
         created_at: Utc::now(),
         notes,
+        external_id,
     };
     visit::Entity::insert(visit::ActiveModel::from(visit.clone()))
-        .exec_without_returning(&txn)
+        .exec_without_returning(txn)
         .await?;
     let change = Change::new("visit.added", "Visit", visit.id, Some(walk.id));
-    audit::record(&txn, caller, change, None::<&visit::Model>, Some(&visit)).await?;
+    audit::record(txn, caller, change, None::<&visit::Model>, Some(&visit)).await?;
     let entries = vec![
         Entry::changed("Walk", walk.id, Some(walk.school_urn)),
         Entry::changed("Visit", visit.id, Some(walk.school_urn)),
     ];
-    feed::publish(&txn, &caller.scope.trust, entries).await?;
-    txn.commit().await?;
+    feed::publish(txn, &caller.scope.trust, entries).await?;
     Ok((visit, walk, warnings))
 }
 
@@ -175,4 +187,61 @@ pub async fn delete(
     feed::publish(&txn, &scope.trust, entries).await?;
     txn.commit().await?;
     Ok(walk)
+}
+
+/// Creates the visit `external_id` names, or brings it to `input` while
+/// its walk is open. The visit, its walk, warnings, and whether it was
+/// created. One transaction.
+pub async fn upsert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    external_id: &str,
+    input: NewVisit,
+) -> ApiResult<(Saved, bool)> {
+    let external_id = walks::external_id(external_id)?;
+    let scope = &caller.scope;
+    let txn = begin_write(db).await?;
+    let found = visit::Entity::find()
+        .filter(visit::Column::TrustId.eq(scope.trust.as_str()))
+        .filter(visit::Column::ExternalId.eq(external_id.as_str()))
+        .one(&txn)
+        .await?;
+    let Some(before) = found else {
+        let saved = add_in(&txn, caller, input, Some(external_id)).await?;
+        txn.commit().await?;
+        return Ok((saved, true));
+    };
+    let visible = by_id(&txn, scope, before.id).await?;
+    let Some((_, walk)) = visible.filter(|(v, _)| v.walk_id == input.walk_id) else {
+        let message = "this externalId names a visit on another walk";
+        return Err(ApiError::Conflict(message.into()));
+    };
+    let key_stage = checked_key_stage(&input)?;
+    let notes = text::optional("notes", input.notes.as_deref(), 2000, true)?;
+    let mut after = before.clone();
+    after.subject = input.subject.trim().to_owned();
+    (after.year_group, after.key_stage) = (input.year_group, key_stage);
+    (after.started_at, after.minutes, after.notes) = (input.started_at, input.minutes, notes);
+    if after == before {
+        return Ok(((before, walk, Vec::new()), false));
+    }
+    let walk = walks::claim_open(&txn, scope, walk.id, input.expected_version).await?;
+    walks::ensure_on_team(&txn, caller, walk.id).await?;
+    let texts = (after.notes.iter())
+        .map(|text| ("notes".to_owned(), text.as_str()))
+        .collect();
+    let warnings = evidence::review(&txn, scope, texts).await?;
+    visit::ActiveModel::from(after.clone())
+        .reset_all()
+        .update(&txn)
+        .await?;
+    let change = Change::new("visit.changed", "Visit", after.id, Some(walk.id));
+    audit::record(&txn, caller, change, Some(&before), Some(&after)).await?;
+    let entries = vec![
+        Entry::changed("Walk", walk.id, Some(walk.school_urn)),
+        Entry::changed("Visit", after.id, Some(walk.school_urn)),
+    ];
+    feed::publish(&txn, &scope.trust, entries).await?;
+    txn.commit().await?;
+    Ok(((after, walk, warnings), false))
 }

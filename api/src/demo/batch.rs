@@ -91,6 +91,7 @@ impl Batch {
             updated_at: submitted_at,
             submitted_at: Some(submitted_at),
             version: 1,
+            external_id: None,
         });
         for (observer_id, role) in plan.observers {
             self.walk_observers.push(walk_observer::Model {
@@ -122,6 +123,7 @@ impl Batch {
                 minutes,
                 created_at: plan.date.and_time(started).and_utc(),
                 notes: None,
+                external_id: None,
             });
 
             let recorded_at = plan

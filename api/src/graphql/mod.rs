@@ -59,6 +59,7 @@ pub struct Mutation(
     highlight::HighlightMutation,
     protocol_drafts::ProtocolDraftMutation,
     sync::SyncMutation,
+    sync::UpsertMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -184,6 +184,44 @@ async fn record(
     })
 }
 
+/// The walk a create or upsert input plans.
+pub(super) fn new_walk(input: CreateWalkInput) -> Result<NewWalk, ApiError> {
+    let observers = input.observers.into_iter().map(|o| NewObserver {
+        reference: o.reference,
+        display_name: o.display_name,
+        role: o.role.into(),
+    });
+    Ok(NewWalk {
+        school_urn: input.school_urn,
+        protocol_id: ids::known(ids::PROTOCOL, &input.protocol_id)?,
+        date: input.date.0,
+        purpose: input.purpose,
+        focus_area_keys: input.focus_area_keys,
+        observers: observers.collect(),
+    })
+}
+
+/// The visit an add or upsert input describes.
+pub(super) fn new_visit(input: AddVisitInput) -> Result<NewVisit, ApiError> {
+    let started_at = match &input.started_at {
+        None => None,
+        Some(text) => Some(
+            NaiveTime::parse_from_str(text, "%H:%M")
+                .map_err(|_| ApiError::invalid("startedAt", "start time is HH:MM"))?,
+        ),
+    };
+    Ok(NewVisit {
+        walk_id: ids::known(ids::WALK, &input.walk_id)?,
+        subject: input.subject,
+        year_group: input.year_group,
+        key_stage: input.key_stage,
+        started_at,
+        minutes: input.minutes,
+        expected_version: input.expected_version,
+        notes: input.notes,
+    })
+}
+
 #[derive(Default)]
 pub struct WalkMutation;
 
@@ -193,20 +231,7 @@ impl WalkMutation {
     async fn create_walk(&self, ctx: &Context<'_>, input: CreateWalkInput) -> Result<WalkPayload> {
         let client_mutation_id = input.client_mutation_id.clone();
         let caller = writer(ctx)?;
-        let protocol_id = ids::known(ids::PROTOCOL, &input.protocol_id)?;
-        let observers = input.observers.into_iter().map(|o| NewObserver {
-            reference: o.reference,
-            display_name: o.display_name,
-            role: o.role.into(),
-        });
-        let new = NewWalk {
-            school_urn: input.school_urn,
-            protocol_id,
-            date: input.date.0,
-            purpose: input.purpose,
-            focus_area_keys: input.focus_area_keys,
-            observers: observers.collect(),
-        };
+        let new = new_walk(input)?;
         Ok(WalkPayload {
             client_mutation_id,
             walk: Walk(walks::create(db(ctx), caller, new).await?),
@@ -217,23 +242,7 @@ impl WalkMutation {
     async fn add_visit(&self, ctx: &Context<'_>, input: AddVisitInput) -> Result<AddVisitPayload> {
         let client_mutation_id = input.client_mutation_id.clone();
         let caller = writer(ctx)?;
-        let started_at = match &input.started_at {
-            None => None,
-            Some(text) => Some(
-                NaiveTime::parse_from_str(text, "%H:%M")
-                    .map_err(|_| ApiError::invalid("startedAt", "start time is HH:MM"))?,
-            ),
-        };
-        let new = NewVisit {
-            walk_id: ids::known(ids::WALK, &input.walk_id)?,
-            subject: input.subject,
-            year_group: input.year_group,
-            key_stage: input.key_stage,
-            started_at,
-            minutes: input.minutes,
-            expected_version: input.expected_version,
-            notes: input.notes,
-        };
+        let new = new_visit(input)?;
         let (visit, walk, warnings) = visits::add(db(ctx), caller, new).await?;
         Ok(AddVisitPayload {
             client_mutation_id,

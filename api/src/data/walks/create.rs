@@ -72,13 +72,20 @@ fn check_observers(observers: &[NewObserver]) -> ApiResult<()> {
     Ok(())
 }
 
-/// Plans a walk, creating observers the trust has not seen before. One
-/// transaction.
-pub async fn create(
-    db: &DatabaseConnection,
+/// A walk's plan checked against the trust: what to store.
+pub(super) struct Plan {
+    pub purpose: String,
+    pub observers: Vec<NewObserver>,
+    pub focus_area_ids: Vec<Uuid>,
+}
+
+/// Checks `input` for `caller`: text, team, school, protocol version and
+/// focus areas.
+pub(super) async fn plan(
+    txn: &impl ConnectionTrait,
     caller: &Caller,
-    input: NewWalk,
-) -> ApiResult<walk::Model> {
+    input: &NewWalk,
+) -> ApiResult<Plan> {
     let scope = &caller.scope;
     let purpose = text::required("purpose", &input.purpose, 2000, true)?;
     let observers: Vec<NewObserver> = (input.observers.iter())
@@ -98,15 +105,13 @@ pub async fn create(
         input.focus_area_keys.as_deref().unwrap_or_default(),
         50,
     )?;
-
-    let txn = begin_write(db).await?;
-    if schools::by_urn(&txn, scope, input.school_urn)
+    if schools::by_urn(txn, scope, input.school_urn)
         .await?
         .is_none()
     {
         return Err(ApiError::NotFound("No school with this URN".into()));
     }
-    let Some(rules) = protocols::rules(&txn, scope, input.protocol_id).await? else {
+    let Some(rules) = protocols::rules(txn, scope, input.protocol_id).await? else {
         return Err(ApiError::NotFound("No protocol with this id".into()));
     };
     if rules.protocol.status != entity::ProtocolStatus::Published {
@@ -127,65 +132,101 @@ pub async fn create(
             focus_area_ids.push(area.id);
         }
     }
+    Ok(Plan {
+        purpose,
+        observers,
+        focus_area_ids,
+    })
+}
 
+/// Stores the plan's focus areas and team for `walk`; the feed entries
+/// for the walk and its observers.
+pub(super) async fn insert_team(
+    txn: &impl ConnectionTrait,
+    scope: &Scope,
+    walk: &walk::Model,
+    plan: &Plan,
+) -> ApiResult<Vec<Entry>> {
+    if !plan.focus_area_ids.is_empty() {
+        let rows =
+            (plan.focus_area_ids.iter()).map(|&focus_area_id| walk_focus_area::ActiveModel {
+                trust_id: Set(scope.trust.clone()),
+                walk_id: Set(walk.id),
+                focus_area_id: Set(focus_area_id),
+            });
+        walk_focus_area::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    let observer_ids = upsert_observers(txn, scope, &plan.observers).await?;
+    let mut entries = vec![Entry::changed("Walk", walk.id, Some(walk.school_urn))];
+    entries.extend((observer_ids.iter()).map(|id| Entry::changed("Observer", id, None)));
+    let rows =
+        (plan.observers.iter())
+            .zip(observer_ids)
+            .map(|(o, id)| walk_observer::ActiveModel {
+                trust_id: Set(scope.trust.clone()),
+                walk_id: Set(walk.id),
+                observer_id: Set(id),
+                role: Set(o.role),
+            });
+    walk_observer::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(entries)
+}
+
+/// Plans a walk inside `txn`, creating observers the trust has not seen
+/// before.
+pub(super) async fn create_in(
+    txn: &impl ConnectionTrait,
+    caller: &Caller,
+    input: &NewWalk,
+    external_id: Option<String>,
+) -> ApiResult<walk::Model> {
+    let plan = plan(txn, caller, input).await?;
     let now = Utc::now();
     let walk = walk::Model {
-        trust_id: scope.trust.clone(),
+        trust_id: caller.scope.trust.clone(),
         id: Uuid::new_v4(),
         school_urn: input.school_urn,
         protocol_id: input.protocol_id,
         walk_date: input.date,
-        purpose,
+        purpose: plan.purpose.clone(),
         status: WalkStatus::Planned,
         created_by: caller.subject.clone(),
         created_at: now,
         updated_at: now,
         submitted_at: None,
         version: 1,
+        external_id,
     };
     walk::Entity::insert(walk::ActiveModel::from(walk.clone()))
-        .exec_without_returning(&txn)
+        .exec_without_returning(txn)
         .await?;
-
-    if !focus_area_ids.is_empty() {
-        let rows = focus_area_ids
-            .iter()
-            .map(|&focus_area_id| walk_focus_area::ActiveModel {
-                trust_id: Set(scope.trust.clone()),
-                walk_id: Set(walk.id),
-                focus_area_id: Set(focus_area_id),
-            });
-        walk_focus_area::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
-            .await?;
-    }
-
-    let observer_ids = upsert_observers(&txn, scope, &observers).await?;
-    let mut entries = vec![Entry::changed("Walk", walk.id, Some(walk.school_urn))];
-    entries.extend((observer_ids.iter()).map(|id| Entry::changed("Observer", id, None)));
-    let rows = observers
-        .iter()
-        .zip(observer_ids)
-        .map(|(o, id)| walk_observer::ActiveModel {
-            trust_id: Set(scope.trust.clone()),
-            walk_id: Set(walk.id),
-            observer_id: Set(id),
-            role: Set(o.role),
-        });
-    walk_observer::Entity::insert_many(rows)
-        .exec_without_returning(&txn)
-        .await?;
-
+    let entries = insert_team(txn, &caller.scope, &walk, &plan).await?;
     let change = Change::to_walk("walk.created", walk.id);
-    let after = serde_json::json!({ "walk": walk, "observers": observers_json(&observers) });
-    audit::record(&txn, caller, change, None::<&walk::Model>, Some(&after)).await?;
-    feed::publish(&txn, &caller.scope.trust, entries).await?;
+    let after = serde_json::json!({ "walk": walk, "observers": observers_json(&plan.observers) });
+    audit::record(txn, caller, change, None::<&walk::Model>, Some(&after)).await?;
+    feed::publish(txn, &caller.scope.trust, entries).await?;
+    Ok(walk)
+}
+
+/// Plans a walk, creating observers the trust has not seen before. One
+/// transaction.
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: NewWalk,
+) -> ApiResult<walk::Model> {
+    let txn = begin_write(db).await?;
+    let walk = create_in(&txn, caller, &input, None).await?;
     txn.commit().await?;
     Ok(walk)
 }
 
 /// The team as the audit trail records it.
-fn observers_json(observers: &[NewObserver]) -> serde_json::Value {
+pub(super) fn observers_json(observers: &[NewObserver]) -> serde_json::Value {
     let team = observers.iter().map(|o| {
         serde_json::json!({ "reference": o.reference, "display_name": o.display_name, "role": o.role })
     });

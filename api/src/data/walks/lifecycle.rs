@@ -277,7 +277,7 @@ pub async fn cancel(
 }
 
 /// The status as the API spells it.
-pub(crate) fn status_name(status: WalkStatus) -> &'static str {
+pub fn status_name(status: WalkStatus) -> &'static str {
     match status {
         WalkStatus::Planned => "PLANNED",
         WalkStatus::InProgress => "IN_PROGRESS",

@@ -4,6 +4,7 @@
 mod create;
 mod lifecycle;
 mod team;
+mod upsert;
 
 use chrono::NaiveDate;
 use entity::WalkStatus;
@@ -18,8 +19,11 @@ use crate::auth::Scope;
 use crate::error::ApiResult;
 
 pub use create::{NewObserver, NewWalk, create, upsert_observers};
-pub use lifecycle::{cancel, claim_for_amendment, claim_open, close, submit, transition};
+pub use lifecycle::{
+    cancel, claim_for_amendment, claim_open, close, status_name, submit, transition,
+};
 pub use team::ensure_on_team;
+pub use upsert::{MAX_EXTERNAL_ID, external_id, upsert};
 
 /// Optional filters on the walk list.
 #[derive(Debug, Default)]

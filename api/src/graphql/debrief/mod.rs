@@ -75,6 +75,11 @@ impl Action {
         ids::encode(ids::ACTION, self.0.id)
     }
 
+    /// The partner's own id for it, if one was given through an upsert.
+    async fn external_id(&self) -> Option<&str> {
+        self.0.external_id.as_deref()
+    }
+
     async fn description(&self) -> &str {
         &self.0.description
     }

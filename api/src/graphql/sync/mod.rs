@@ -2,6 +2,7 @@
 //! create-or-update by the partner's own ids.
 
 mod feed;
+mod upsert;
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
@@ -10,6 +11,7 @@ use super::{db, ids, writer};
 use crate::data::visits;
 
 pub use feed::FeedQuery;
+pub use upsert::UpsertMutation;
 
 /// A visit to delete, with its ratings, from a walk not yet submitted.
 #[derive(InputObject)]

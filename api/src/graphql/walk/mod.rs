@@ -72,6 +72,11 @@ impl Walk {
         ids::encode(ids::WALK, self.0.id)
     }
 
+    /// The partner's own id for it, if one was given through an upsert.
+    async fn external_id(&self) -> Option<&str> {
+        self.0.external_id.as_deref()
+    }
+
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
         Ok(School(
             one(&loaders(ctx).school, self.0.school_urn, "school of a walk").await?,

@@ -18,6 +18,12 @@ impl Observer {
         ids::encode(ids::OBSERVER, self.0.id)
     }
 
+    /// The trust's own id for the person (their `reference`), as
+    /// `upsertObserver` takes it.
+    async fn external_id(&self) -> &str {
+        &self.0.reference
+    }
+
     /// The trust's own opaque id for the person.
     async fn reference(&self) -> &str {
         &self.0.reference

@@ -19,6 +19,11 @@ impl Visit {
         ids::encode(ids::VISIT, self.0.id)
     }
 
+    /// The partner's own id for it, if one was given through an upsert.
+    async fn external_id(&self) -> Option<&str> {
+        self.0.external_id.as_deref()
+    }
+
     async fn subject(&self) -> &str {
         &self.0.subject
     }

@@ -202,6 +202,7 @@ pub async fn import_ratings(
             updated_at: at,
             submitted_at: Some(at),
             version: 1,
+            external_id: None,
         });
         for (reference, role) in &w.observers {
             walk_observers.push(walk_observer::Model {
@@ -228,6 +229,7 @@ pub async fn import_ratings(
                 .and_time(NaiveTime::MIN)
                 .and_utc(),
             notes: None,
+            external_id: None,
         })
         .collect();
     let recorded_at = chrono::Utc::now();
