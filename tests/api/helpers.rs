@@ -78,6 +78,9 @@ macro_rules! on_both_stores {
 #[path = "tempdir.rs"]
 mod tempdir;
 
+#[path = "node.rs"]
+pub mod node;
+
 /// The PostgreSQL server for tests, from `TEST_DATABASE_URL`. Without it the
 /// PostgreSQL variants are skipped, except under CI where that is an error.
 fn postgres_admin_url() -> Option<String> {

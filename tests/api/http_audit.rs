@@ -2,50 +2,20 @@
 //! specification run against the live service, and the behaviours it
 //! leaves to the server, each checked here.
 
-use std::process::Command;
-
 use serde_json::{Value, json};
 
-use crate::helpers::{Store, TestApp, run};
+use crate::helpers::{Store, TestApp, node, run};
 use crate::on_both_stores;
 
 const RESPONSE: &str = "application/graphql-response+json";
 
-/// Installs the audit's packages from the lock file when they are missing.
-fn install_audit(dir: &std::path::Path) {
-    if dir.join("node_modules/graphql-http").exists() {
-        return;
-    }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--silent"])
-        .current_dir(dir)
-        .status()
-        .expect("npm (Node 20) is needed for the GraphQL-over-HTTP audit");
-    assert!(status.success(), "npm ci failed in {}", dir.display());
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_graphql_over_http_audit_finds_every_must_met() {
     run(Store::Sqlite, |app| async move {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("http-audit");
-        install_audit(&dir);
+        let dir = node::packages("http-audit", "graphql-http").await;
         let (url, token) = (app.url("/graphql"), app.leader("2516"));
-        let output = tokio::task::spawn_blocking(move || {
-            Command::new("node")
-                .arg("audit.mjs")
-                .args([url, token])
-                .current_dir(dir)
-                .output()
-                .expect("node runs")
-        })
-        .await
-        .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let results: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+        let stdout = node::run(&dir, "node", &["audit.mjs", &url, &token]).await;
+        let results: Vec<Value> = serde_json::from_slice(&stdout).unwrap();
         assert!(results.len() > 50, "{results:?}");
         let failed: Vec<&Value> = results.iter().filter(|r| r["status"] == "error").collect();
         assert!(failed.is_empty(), "MUSTs not met: {failed:#?}");

@@ -30,6 +30,7 @@ mod schema;
 mod startup;
 mod statements;
 mod tenancy;
+mod ts_client;
 mod upserts;
 mod variation;
 mod walks;
