@@ -19,6 +19,7 @@ mod fixture;
 mod highlights;
 mod http;
 mod http_audit;
+mod idempotency;
 mod import;
 mod import_ratings;
 mod matrix;

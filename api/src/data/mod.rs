@@ -7,6 +7,7 @@ pub mod debriefs;
 pub mod evidence;
 pub mod feed;
 pub mod highlights;
+pub mod idempotency;
 pub mod loaders;
 pub mod observers;
 pub mod protocol_drafts;

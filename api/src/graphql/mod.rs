@@ -7,6 +7,7 @@ mod debrief;
 mod evidence;
 mod extension;
 mod highlight;
+mod idempotency;
 pub mod ids;
 mod node;
 mod protocol;
@@ -67,6 +68,7 @@ pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
 fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .extension(extension::ErrorCodes)
+        .extension(idempotency::IdempotencyKeys)
         .extension(cost::QueryCost {
             maximum: limits.max_query_complexity,
         })

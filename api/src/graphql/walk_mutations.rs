@@ -37,6 +37,11 @@ pub struct CreateWalkInput {
     /// Any text of the client's, echoed in the payload, to match a
     /// response to its request.
     pub client_mutation_id: Option<String>,
+    /// Makes the write safe to retry: the same key with the same input
+    /// within 24 hours returns the first answer and writes nothing again;
+    /// the same key with other input is a `CONFLICT`. Keys are the
+    /// caller's own, 1 to 200 characters.
+    pub idempotency_key: Option<String>,
 }
 
 /// A classroom visit to add to a walk.
@@ -60,6 +65,11 @@ pub struct AddVisitInput {
     /// Any text of the client's, echoed in the payload, to match a
     /// response to its request.
     pub client_mutation_id: Option<String>,
+    /// Makes the write safe to retry: the same key with the same input
+    /// within 24 hours returns the first answer and writes nothing again;
+    /// the same key with other input is a `CONFLICT`. Keys are the
+    /// caller's own, 1 to 200 characters.
+    pub idempotency_key: Option<String>,
 }
 
 /// One indicator's entry.
@@ -90,6 +100,11 @@ pub struct RecordRatingsInput {
     /// Any text of the client's, echoed in the payload, to match a
     /// response to its request.
     pub client_mutation_id: Option<String>,
+    /// Makes the write safe to retry: the same key with the same input
+    /// within 24 hours returns the first answer and writes nothing again;
+    /// the same key with other input is a `CONFLICT`. Keys are the
+    /// caller's own, 1 to 200 characters.
+    pub idempotency_key: Option<String>,
 }
 
 /// The walk to submit.

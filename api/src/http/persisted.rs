@@ -39,7 +39,7 @@ pub(super) struct Pending {
 #[derive(Default)]
 pub struct PersistedQueries(Mutex<HashMap<String, LruCache<String, String>>>);
 
-fn sha256_hex(text: &str) -> String {
+pub(crate) fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
