@@ -6,6 +6,7 @@ pub mod contexts;
 pub mod debriefs;
 pub mod evidence;
 pub mod highlights;
+pub mod keyset;
 pub mod loaders;
 pub mod observers;
 pub mod protocol_drafts;
