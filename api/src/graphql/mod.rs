@@ -9,6 +9,7 @@ mod extension;
 mod highlight;
 pub mod ids;
 mod node;
+mod page;
 mod protocol;
 mod protocol_drafts;
 pub(crate) mod scalars;
