@@ -105,11 +105,8 @@ pub struct Config {
 /// Limits on what one request may ask for.
 #[derive(Debug, Clone, Args)]
 pub struct Limits {
-    /// Page size used when a connection is asked for without `first`.
-    #[arg(long, env = "DEFAULT_PAGE_SIZE", default_value_t = 20, global = true)]
-    pub default_page_size: u64,
-
-    /// Largest `first` a connection accepts.
+    /// Largest `first` or `last` a connection accepts (every connection
+    /// needs one of them).
     #[arg(long, env = "MAX_PAGE_SIZE", default_value_t = 100, global = true)]
     pub max_page_size: u64,
 
@@ -117,9 +114,8 @@ pub struct Limits {
     #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 12, global = true)]
     pub max_query_depth: usize,
 
-    /// Largest cost of a query: each field costs 1, a page of walks costs
-    /// its size times its fields, a walk's visits 10 times theirs and a
-    /// visit's ratings 40 times theirs.
+    /// Largest cost of a query: each field costs 1 and a connection its
+    /// page size (`first` or `last`) times the cost of each node.
     #[arg(
         long,
         env = "MAX_QUERY_COMPLEXITY",
@@ -141,7 +137,6 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            default_page_size: 20,
             max_page_size: 100,
             max_query_depth: 12,
             max_query_complexity: 250_000,

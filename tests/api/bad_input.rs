@@ -7,7 +7,8 @@ use crate::helpers::TestApp;
 use crate::on_both_stores;
 use crate::walks::{CREATE_WALK, RECORD_RATINGS, add_visit, create_walk, walk_input};
 
-const RATINGS_OF_WALK: &str = "query($id: ID!) { walk(id: $id) { visits { ratings { level } } } }";
+const RATINGS_OF_WALK: &str = "query($id: ID!) { walk(id: $id) {
+  visits(first: 5) { nodes { ratings(first: 5) { nodes { level } } } } } }";
 
 /// The one error of a response, without its source location.
 fn only_error(body: &Value) -> Value {
@@ -66,7 +67,8 @@ async fn bad_ratings_are_rejected_whole(app: TestApp) {
     let stored = app
         .data(&token, RATINGS_OF_WALK, json!({ "id": walk }))
         .await;
-    assert_eq!(stored["walk"]["visits"], json!([{ "ratings": [] }]));
+    let nodes = &stored["walk"]["visits"]["nodes"];
+    assert_eq!(nodes, &json!([{ "ratings": { "nodes": [] } }]));
 }
 
 async fn a_malformed_date_is_bad_user_input_and_writes_nothing(app: TestApp) {
@@ -162,7 +164,7 @@ async fn control_characters_and_oversized_lists_are_refused(app: TestApp) {
         bad("observers", "at most 20 entries are allowed")
     );
 
-    let schools = "{ schools(phase: \"a\\u0000b\") { urn } }";
+    let schools = "{ schools(first: 5, phase: \"a\\u0000b\") { nodes { urn } } }";
     let body = app.graphql(&token, schools, json!({})).await;
     assert_eq!(
         only_error(&body),

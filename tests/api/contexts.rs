@@ -11,7 +11,7 @@ const RECORD: &str = "mutation($urn: Int!, $on: Date!, $note: String!) {
     school { urn } context { version writtenOn note } } }";
 
 const READ: &str = "query($urn: Int!) { school(urn: $urn) {
-  context { version note } contextHistory { version writtenOn } } }";
+  context { version note } contextHistory(first: 10) { nodes { version writtenOn } } } }";
 
 fn note(urn: i32, on: &str, text: &str) -> Value {
     json!({ "urn": urn, "on": on, "note": text })
@@ -38,8 +38,8 @@ async fn a_school_keeps_every_version_of_its_context(app: TestApp) {
 
     let data = app.data(&own, READ, json!({ "urn": 137106 })).await;
     let expected = json!({ "context": { "version": 2, "note": "Staffing settled after a term of vacancies." },
-        "contextHistory": [{ "version": 2, "writtenOn": "2026-01-05" },
-                           { "version": 1, "writtenOn": "2025-09-01" }] });
+        "contextHistory": { "nodes": [{ "version": 2, "writtenOn": "2026-01-05" },
+                                      { "version": 1, "writtenOn": "2025-09-01" }] } });
     assert_eq!(data["school"], expected);
 }
 
@@ -67,7 +67,7 @@ async fn only_leaders_in_scope_write_a_school_context(app: TestApp) {
         .await;
     assert_eq!(
         data["school"],
-        json!({ "context": null, "contextHistory": [] })
+        json!({ "context": null, "contextHistory": { "nodes": [] } })
     );
 }
 

@@ -17,7 +17,7 @@ const CANCEL: &str = "mutation($id: ID!) {
   cancelWalk(input: { walkId: $id, reason: \"School closed for snow\" }) { walk { status } } }";
 
 const ACTIONS: &str = "query($urn: Int, $on: Date) {
-  actions(schoolUrn: $urn, overdueOn: $on) { description status dueOn } }";
+  actions(first: 10, schoolUrn: $urn, overdueOn: $on) { nodes { description status dueOn } } }";
 
 const UPDATE: &str = "mutation($id: ID!) {
   updateAction(input: { actionId: $id, status: DONE }) { action { status } } }";
@@ -80,12 +80,12 @@ async fn a_debriefed_and_closed_walk_keeps_its_figures_and_trail(app: TestApp) {
     let data = app.data(&token, figures, json!({ "p": protocol })).await;
     assert_eq!(data["variation"]["trust"], json!({ "n": 1, "visits": 1 }));
 
-    let read = "query($id: ID!) { walk(id: $id) { debrief { heldOn } actions { dueOn }
+    let read = "query($id: ID!) { walk(id: $id) { debrief { heldOn } actions(first: 10) { nodes { dueOn } }
       auditTrail { action } } }";
     let data = app.data(&token, read, json!({ "id": walk })).await;
     assert_eq!(data["walk"]["debrief"], json!({ "heldOn": "2025-10-08" }));
     assert_eq!(
-        data["walk"]["actions"],
+        data["walk"]["actions"]["nodes"],
         json!([{ "dueOn": "2025-11-01" }, { "dueOn": "2026-01-15" }])
     );
     let actions: Vec<&Value> = data["walk"]["auditTrail"]
@@ -138,12 +138,11 @@ async fn illegal_transitions_name_the_current_state_and_change_nothing(app: Test
         bad("a debrief is held on or after the walk", "heldOn")
     );
 
-    let status =
-        "query($id: ID!) { walk(id: $id) { status debrief { heldOn } actions { dueOn } } }";
+    let status = "query($id: ID!) { walk(id: $id) { status debrief { heldOn } actions(last: 5) { nodes { dueOn } } } }";
     let data = app.data(&token, status, json!({ "id": submitted })).await;
     assert_eq!(
         data["walk"],
-        json!({ "status": "SUBMITTED", "debrief": null, "actions": [] })
+        json!({ "status": "SUBMITTED", "debrief": null, "actions": { "nodes": [] } })
     );
 
     let data = app.data(&token, CANCEL, json!({ "id": planned })).await;
@@ -171,7 +170,7 @@ async fn overdue_actions_are_listed_per_school_and_trust_within_scope(app: TestA
     let data = app.data(&token, ACTIONS, overdue.clone()).await;
     let expected = json!([{ "description": "Share the retrieval starter bank", "status": "OPEN",
                             "dueOn": "2025-11-01" }]);
-    assert_eq!(data["actions"], expected);
+    assert_eq!(data["actions"]["nodes"], expected);
     let per_school = app
         .data(
             &token,
@@ -179,11 +178,11 @@ async fn overdue_actions_are_listed_per_school_and_trust_within_scope(app: TestA
             json!({ "urn": 137106, "on": "2025-12-01" }),
         )
         .await;
-    assert_eq!(per_school["actions"], expected);
+    assert_eq!(per_school["actions"]["nodes"], expected);
 
     let elsewhere = app.token("2516", &[Role::SchoolLeader], Some(vec![138655]));
     assert_eq!(
-        app.data(&elsewhere, ACTIONS, overdue.clone()).await["actions"],
+        app.data(&elsewhere, ACTIONS, overdue.clone()).await["actions"]["nodes"],
         json!([])
     );
     let body = app
@@ -195,7 +194,7 @@ async fn overdue_actions_are_listed_per_school_and_trust_within_scope(app: TestA
     );
     let other_trust = app.leader("3111");
     assert_eq!(
-        app.data(&other_trust, ACTIONS, json!({})).await["actions"],
+        app.data(&other_trust, ACTIONS, json!({})).await["actions"]["nodes"],
         json!([])
     );
 
@@ -203,7 +202,7 @@ async fn overdue_actions_are_listed_per_school_and_trust_within_scope(app: TestA
     let done = app.data(&own, UPDATE, json!({ "id": first })).await;
     assert_eq!(done["updateAction"]["action"]["status"], "DONE");
     assert_eq!(
-        app.data(&token, ACTIONS, overdue).await["actions"],
+        app.data(&token, ACTIONS, overdue).await["actions"]["nodes"],
         json!([])
     );
 }

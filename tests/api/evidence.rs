@@ -93,9 +93,11 @@ async fn a_strict_trust_refuses_such_evidence_and_writes_nothing(app: TestApp) {
         expected
     );
 
-    let read = "query($id: ID!) { walk(id: $id) { visits { ratings { level } } } }";
+    let read = "query($id: ID!) { walk(id: $id) {
+      visits(first: 5) { nodes { ratings(first: 5) { nodes { level } } } } } }";
     let stored = app.data(&leader, read, json!({ "id": walk })).await;
-    assert_eq!(stored["walk"]["visits"], json!([{ "ratings": [] }]));
+    let nodes = &stored["walk"]["visits"]["nodes"];
+    assert_eq!(nodes, &json!([{ "ratings": { "nodes": [] } }]));
     let neutral = app
         .data(
             &leader,

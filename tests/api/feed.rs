@@ -102,16 +102,24 @@ async fn the_feed_gives_each_change_once_in_commit_order_with_tombstones(app: Te
     assert_eq!(last["status"], "SUBMITTED");
     assert!(entries[10]["node"]["record"].is_null());
 
-    // After the last cursor there is nothing more, and counts agree.
+    // After the last cursor there is nothing more; the count is the
+    // whole feed's, on every page.
+    let whole = read_all(&app, &token, Value::Null, 100).await.len();
     let end = entries.last().unwrap()["cursor"].clone();
     let vars = json!({ "after": end, "first": 5 });
     let data = app.data(&token, CHANGES, vars).await;
     assert_eq!(data["changes"]["edges"], json!([]));
-    assert_eq!(data["changes"]["totalCount"], 0);
+    assert_eq!(data["changes"]["totalCount"], whole);
+    assert_eq!(data["changes"]["pageInfo"]["hasPreviousPage"], true);
     assert_eq!(data["changes"]["pageInfo"]["endCursor"], Value::Null);
     let vars = json!({ "after": start, "first": 1 });
     let data = app.data(&token, CHANGES, vars).await;
-    assert_eq!(data["changes"]["totalCount"], expected.len());
+    assert_eq!(data["changes"]["totalCount"], whole);
+    assert_eq!(
+        whole,
+        expected.len() + 17,
+        "the trust, 15 schools and a protocol came first"
+    );
 }
 
 async fn the_feed_shows_only_the_callers_trust_and_schools(app: TestApp) {
@@ -160,14 +168,24 @@ async fn the_feed_shows_only_the_callers_trust_and_schools(app: TestApp) {
 }
 
 async fn paging_arguments_are_checked(app: TestApp) {
+    app.import_schools().await;
     let token = app.leader("2516");
+    // A cursor of another list is no place in the feed.
+    let data = app
+        .data(
+            &token,
+            "{ schools(first: 1) { edges { cursor } } }",
+            json!({}),
+        )
+        .await;
+    let schools_cursor = data["schools"]["edges"][0]["cursor"].clone();
     for (vars, field) in [
         (json!({}), "first"),
         (json!({ "first": 0 }), "first"),
         (json!({ "first": 101 }), "first"),
-        (json!({ "first": 1, "last": 1 }), "first"),
+        (json!({ "first": 1, "last": 1 }), "last"),
         (json!({ "first": 1, "after": "bm90IGEgY3Vyc29y" }), "after"),
-        (json!({ "last": 1, "after": "Q2hhbmdlOjE" }), "after"),
+        (json!({ "first": 1, "after": schools_cursor }), "after"),
     ] {
         let query = "query($first: Int, $last: Int, $after: String) {
           changes(first: $first, last: $last, after: $after) { totalCount } }";

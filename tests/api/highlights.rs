@@ -14,7 +14,7 @@ const CREATE: &str = "mutation($input: CreateHighlightInput!) { createHighlight(
 const PUBLISH: &str = "mutation($id: ID!) {
   publishHighlight(input: { highlightId: $id }) { highlight { title publishedAt } } }";
 
-const LIST: &str = "{ highlights { title school { urn name } } }";
+const LIST: &str = "{ highlights(first: 10) { nodes { title school { urn name } } } }";
 
 fn input(walk: &str, key: &str) -> Value {
     json!({ "input": { "walkId": walk, "focusAreaKey": key, "title": "Retrieval starters",
@@ -63,7 +63,7 @@ async fn a_highlight_is_shared_with_every_school_once_published(app: TestApp) {
 
     let elsewhere = app.token("2516", &[Role::SchoolLeader], Some(vec![138655]));
     assert_eq!(
-        app.data(&elsewhere, LIST, json!({})).await["highlights"],
+        app.data(&elsewhere, LIST, json!({})).await["highlights"]["nodes"],
         json!([])
     );
     let body = app.graphql(&observer, PUBLISH, json!({ "id": id })).await;
@@ -82,25 +82,27 @@ async fn a_highlight_is_shared_with_every_school_once_published(app: TestApp) {
     let shared = json!([{ "title": "Retrieval starters",
                           "school": { "urn": 137106, "name": "King's Oak Academy" } }]);
     assert_eq!(
-        app.data(&elsewhere, LIST, json!({})).await["highlights"],
+        app.data(&elsewhere, LIST, json!({})).await["highlights"]["nodes"],
         shared
     );
     let note = "mutation { recordSchoolContext(input: { schoolUrn: 137106,
       writtenOn: \"2025-09-01\", note: \"New head started.\" }) { context { version } } }";
     app.data(&own, note, json!({})).await;
-    let context = "{ highlights { school { context { note } contextHistory { note } } } }";
+    let context = "{ highlights(first: 10) { nodes { school { context { note }
+      contextHistory(first: 10) { totalCount nodes { note } } } } } }";
     let seen = app.data(&elsewhere, context, json!({})).await;
-    let hidden = json!([{ "school": { "context": null, "contextHistory": [] } }]);
-    assert_eq!(seen["highlights"], hidden);
+    let history = json!({ "totalCount": 0, "nodes": [] });
+    let hidden = json!([{ "school": { "context": null, "contextHistory": history } }]);
+    assert_eq!(seen["highlights"]["nodes"], hidden);
     assert_eq!(
-        app.data(&app.leader("3111"), LIST, json!({})).await["highlights"],
+        app.data(&app.leader("3111"), LIST, json!({})).await["highlights"]["nodes"],
         json!([])
     );
 
-    let read = "query($id: ID!) { walk(id: $id) { highlights { title } } }";
+    let read = "query($id: ID!) { walk(id: $id) { highlights(first: 5) { nodes { title } } } }";
     let data = app.data(&leader, read, json!({ "id": walk })).await;
     assert_eq!(
-        data["walk"]["highlights"],
+        data["walk"]["highlights"]["nodes"],
         json!([{ "title": "Retrieval starters" }])
     );
 }

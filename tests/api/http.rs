@@ -69,7 +69,8 @@ async fn an_unparsable_query_has_a_parse_failed_code(app: TestApp) {
 async fn a_query_past_the_complexity_limit_is_refused_before_it_runs(app: TestApp) {
     let token = app.leader("2516");
     let page = "walks(first: 100) { nodes { id date status purpose
-        visits { subject minutes ratings { level outcome evidence indicator { code } } } } }";
+        visits(first: 10) { nodes { subject minutes
+          ratings(first: 40) { nodes { level outcome evidence indicator { code } } } } } } }";
     let one = app
         .graphql(&token, &format!("{{ a: {page} }}"), json!({}))
         .await;

@@ -238,10 +238,10 @@ async fn requests_that_cannot_run_answer_without_data(app: TestApp) {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 
-    // Nested lists cost their likely length: a cycle through observers and
+    // Nested lists cost their page size: a cycle through observers and
     // their walks is refused before it runs.
-    let cycle = "{ observers { walks { walk { observers { observer { walks { walk {
-      visits { ratings { outcome level } } } } } } } } } }";
+    let cycle = "{ observers(first: 100) { nodes { walks(first: 100) { nodes { walk {
+      observers { observer { walks(first: 100) { nodes { role } } } } } } } } } }";
     let body = app.graphql(&leader, cycle, json!({})).await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX");
 

@@ -108,11 +108,12 @@ async fn a_ratings_file_is_imported_whole_or_not_at_all(app: TestApp) {
 
     // The walk is submitted, with its team, and counts in the figures.
     let query = "{ walks(first: 5) { nodes { status date observers { role observer { reference } }
-                   visits { subject keyStage ratings { outcome level } }
+                   visits(first: 5) { nodes { subject keyStage
+                     ratings(first: 10) { nodes { outcome level } } } }
                    auditTrail { actor action } } } }";
     let mut data = app.data(&app.leader("2516"), query, json!({})).await;
     // Ratings come in observer id order; compare them as a set.
-    let ratings = &mut data["walks"]["nodes"][0]["visits"][0]["ratings"];
+    let ratings = &mut data["walks"]["nodes"][0]["visits"]["nodes"][0]["ratings"]["nodes"];
     let mut sorted = ratings.as_array().unwrap().clone();
     sorted.sort_by_key(|r| r["outcome"].as_str().unwrap().to_owned());
     *ratings = json!(sorted);
@@ -121,10 +122,10 @@ async fn a_ratings_file_is_imported_whole_or_not_at_all(app: TestApp) {
         json!([{ "status": "SUBMITTED", "date": "2025-10-07",
                  "observers": [{ "role": "LEAD", "observer": { "reference": "lead-a" } },
                                { "role": "CO_OBSERVER", "observer": { "reference": "co-b" } }],
-                 "visits": [{ "subject": "English", "keyStage": "KS3",
-                              "ratings": [{ "outcome": "LEVEL", "level": 3 },
-                                          { "outcome": "NOT_APPLICABLE", "level": null },
-                                          { "outcome": "NOT_OBSERVED", "level": null }] }],
+                 "visits": { "nodes": [{ "subject": "English", "keyStage": "KS3",
+                     "ratings": { "nodes": [{ "outcome": "LEVEL", "level": 3 },
+                                            { "outcome": "NOT_APPLICABLE", "level": null },
+                                            { "outcome": "NOT_OBSERVED", "level": null }] } }] },
                  "auditTrail": [{ "actor": "import", "action": "walk.imported" }] }])
     );
 }

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod concurrency;
+mod connections;
 mod contexts;
 mod debriefs;
 mod evidence;

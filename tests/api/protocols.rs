@@ -137,11 +137,15 @@ async fn a_bad_draft_or_the_wrong_caller_changes_nothing(app: TestApp) {
     );
 
     let list = app
-        .data(&leader, "{ protocols { version status } }", json!({}))
+        .data(
+            &leader,
+            "{ protocols(first: 10) { nodes { version status } } }",
+            json!({}),
+        )
         .await;
     let expected =
         json!([{ "version": 1, "status": "PUBLISHED" }, { "version": 2, "status": "DRAFT" }]);
-    assert_eq!(list["protocols"], expected);
+    assert_eq!(list["protocols"]["nodes"], expected);
 }
 
 async fn a_walk_keeps_its_version_and_figures_never_mix_versions(app: TestApp) {

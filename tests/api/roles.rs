@@ -10,8 +10,8 @@ use crate::walks::{
     ADD_VISIT, CREATE_WALK, RECORD_RATINGS, SUBMIT_WALK, add_visit, create_walk, walk_input,
 };
 
-const RATINGS: &str = "query($id: ID!) { walk(id: $id) { visits {
-  ratings { indicator { code } observer { reference } level } } } }";
+const RATINGS: &str = "query($id: ID!) { walk(id: $id) { visits(first: 5) { nodes {
+  ratings(first: 5) { nodes { indicator { code } observer { reference } level } } } } } }";
 
 fn code(body: &Value) -> Value {
     body["errors"][0]["extensions"]["code"].clone()
@@ -55,8 +55,9 @@ async fn observers_record_only_on_their_walks_and_as_themselves(app: TestApp) {
     let data = app.data(&leader, RATINGS, json!({ "id": walk })).await;
     let expected = json!([{ "indicator": { "code": "RL1" }, "observer": { "reference": "obs-co" },
                             "level": 2 }]);
-    assert_eq!(data["walk"]["visits"][0]["ratings"], expected);
-    let visits = data["walk"]["visits"].as_array().unwrap().len();
+    let visits = &data["walk"]["visits"]["nodes"];
+    assert_eq!(visits[0]["ratings"]["nodes"], expected);
+    let visits = visits.as_array().unwrap().len();
     assert_eq!(visits, 2);
 }
 

@@ -65,9 +65,13 @@ async fn demo_figures(store: Store) -> serde_json::Value {
             (4, 59, 8)
         );
         let protocols = app
-            .data(&app.leader("2516"), "{ protocols { id key } }", json!({}))
+            .data(
+                &app.leader("2516"),
+                "{ protocols(first: 10) { nodes { id key } } }",
+                json!({}),
+            )
             .await;
-        let core = protocols["protocols"]
+        let core = protocols["protocols"]["nodes"]
             .as_array()
             .unwrap()
             .iter()

@@ -17,10 +17,11 @@ async fn a_page_of_walks_runs_the_same_statements_for_one_walk_or_many(app: Test
     app.import_schools().await;
     let protocol = app.import_core_protocol("2516").await;
     let token = app.leader("2516");
-    let query = "{ walks(first: 100) { totalCount nodes { id school { name }
+    let query = "{ walks(first: 10) { totalCount nodes { id school { name }
         protocol { key focusAreas { key indicators { code } } }
         observers { role observer { displayName } }
-        visits { subject ratings { level indicator { code } observer { reference } } } } } }";
+        visits(first: 10) { totalCount nodes { subject
+          ratings(first: 40) { totalCount nodes { level indicator { code } observer { reference } } } } } } } }";
     let record = |urn: i32, date: &'static str| {
         let (app, token, protocol) = (app.clone(), token.clone(), protocol.clone());
         async move {
@@ -47,8 +48,9 @@ async fn a_page_of_walks_runs_the_same_statements_for_one_walk_or_many(app: Test
     }
     let (four, data) = statements_for(&app, &token, query).await;
     assert_eq!(data["walks"]["nodes"].as_array().unwrap().len(), 4);
-    let ratings = &data["walks"]["nodes"][0]["visits"][0]["ratings"];
-    assert_eq!(ratings.as_array().unwrap().len(), 6);
+    let ratings = &data["walks"]["nodes"][0]["visits"]["nodes"][0]["ratings"];
+    assert_eq!(ratings["nodes"].as_array().unwrap().len(), 6);
+    assert_eq!(ratings["totalCount"], 6);
     // Page and total, then one batch per edge: school, protocol, focus
     // areas, indicators, walk observers, observer, visits, ratings, indicator:
     // 11. A batch whose keys straddle the loader's 1 ms window on a busy

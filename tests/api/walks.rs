@@ -23,8 +23,8 @@ pub const READ_WALK: &str = "query($id: ID!) { walk(id: $id) {
   protocol { key version }
   focusAreas { key lens }
   observers { role observer { reference displayName } }
-  visits { id subject yearGroup keyStage startedAt minutes
-    ratings { indicator { code } observer { reference } outcome level evidence } }
+  visits(first: 10) { nodes { id subject yearGroup keyStage startedAt minutes
+    ratings(first: 40) { nodes { indicator { code } observer { reference } outcome level evidence } } } }
 } }";
 
 /// A walk's input with a lead and a co-observer.
@@ -90,8 +90,8 @@ pub async fn submit(app: &TestApp, token: &str, walk: &str) {
 
 /// Sorts each visit's ratings by indicator code, then observer.
 fn sorted_ratings(mut walk: Value) -> Value {
-    for visit in walk["visits"].as_array_mut().into_iter().flatten() {
-        if let Some(ratings) = visit["ratings"].as_array_mut() {
+    for visit in walk["visits"]["nodes"].as_array_mut().into_iter().flatten() {
+        if let Some(ratings) = visit["ratings"]["nodes"].as_array_mut() {
             ratings.sort_by_key(|r| {
                 (
                     r["indicator"]["code"].to_string(),
@@ -194,20 +194,20 @@ async fn a_trust_leader_records_a_walk_and_reads_it_back_exactly(app: TestApp) {
             { "role": "LEAD", "observer": { "reference": "obs-lead", "displayName": "Lead Observer" } },
             { "role": "CO_OBSERVER", "observer": { "reference": "obs-co", "displayName": "Co Observer" } },
         ],
-        "visits": [
+        "visits": { "nodes": [
             { "id": v1, "subject": "English", "yearGroup": 3, "keyStage": "KS2",
-              "startedAt": "09:10", "minutes": 15, "ratings": [
+              "startedAt": "09:10", "minutes": 15, "ratings": { "nodes": [
                 rating("RL1", "obs-co", "LEVEL", json!(2), Value::Null),
                 rating("RL1", "obs-lead", "LEVEL", json!(3), json!("Retrieval quiz on the board")),
                 rating("RL2", "obs-lead", "NOT_OBSERVED", Value::Null, Value::Null),
                 rating("SR1", "obs-lead", "LEVEL", json!(4), Value::Null),
-            ] },
+            ] } },
             { "id": v2, "subject": "Mathematics", "yearGroup": null, "keyStage": "KS4",
-              "startedAt": null, "minutes": 12, "ratings": [
+              "startedAt": null, "minutes": 12, "ratings": { "nodes": [
                 rating("RL1", "obs-lead", "LEVEL", json!(1), Value::Null),
                 rating("SR4", "obs-lead", "NOT_APPLICABLE", Value::Null, Value::Null),
-            ] },
-        ],
+            ] } },
+        ] },
     });
     assert_eq!(sorted_ratings(read["walk"].clone()), expected);
 }
@@ -261,7 +261,9 @@ async fn walks_page_newest_first_with_a_total_and_filters(app: TestApp) {
     );
 
     let filter = json!({ "schoolUrn": 137106, "from": "2025-11-15" });
-    let filtered = app.data(&token, query, json!({ "filter": filter })).await;
+    let filtered = app
+        .data(&token, query, json!({ "first": 5, "filter": filter }))
+        .await;
     assert_eq!(filtered["walks"]["totalCount"], 1);
     assert_eq!(
         filtered["walks"]["nodes"],

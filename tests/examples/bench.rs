@@ -20,7 +20,8 @@ const VARIATION: &str = "query($p: ID!) { variation(filter: { protocolId: $p }) 
 
 const WALK_PAGE: &str = "{ walks(first: 50) { totalCount nodes { id date status school { urn name }
   observers { role observer { displayName } }
-  visits { subject keyStage minutes ratings { outcome level indicator { code } } } } } }";
+  visits(first: 10) { nodes { subject keyStage minutes
+    ratings(first: 40) { nodes { outcome level indicator { code } } } } } } } }";
 
 #[derive(Parser)]
 struct Args {
@@ -83,11 +84,11 @@ async fn main() -> anyhow::Result<()> {
         &client,
         &endpoint,
         &token,
-        "{ protocols { id key } }",
+        "{ protocols(first: 100) { nodes { id key } } }",
         json!({}),
     )
     .await?;
-    let core = protocols["data"]["protocols"]
+    let core = protocols["data"]["protocols"]["nodes"]
         .as_array()
         .and_then(|all| all.iter().find(|p| p["key"] == "trust-core"))
         .map(|p| p["id"].clone())

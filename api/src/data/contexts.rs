@@ -7,8 +7,17 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use crate::auth::{Caller, Role};
 use crate::data::audit::{self, Change};
 use crate::data::feed::{self, Entry};
+use crate::data::keyset::{Key, Keyset, Kind};
 use crate::data::{begin_write, schools, text};
 use crate::error::{ApiError, ApiResult};
+
+/// A school's context notes, newest version first.
+pub const HISTORY: Keyset<school_context::Model> = Keyset {
+    list: "contextHistory",
+    kinds: &[Kind::Int],
+    descending: true,
+    key: |note| vec![Key::Int(note.version)],
+};
 
 /// Adds the next version of a school's context note. Trust leaders and the
 /// school's own leaders write it.

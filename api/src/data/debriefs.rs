@@ -4,7 +4,7 @@ use chrono::{NaiveDate, Utc};
 use entity::{ActionStatus, SchoolRole, WalkStatus, action, debrief, walk};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter,
 };
 use uuid::Uuid;
 
@@ -12,6 +12,7 @@ use crate::auth::{Caller, Scope};
 use crate::data::audit::{self, Change};
 use crate::data::evidence::{self, EvidenceWarning};
 use crate::data::feed::{self, Entry};
+use crate::data::keyset::{self, Key, Keyset, Kind, Page, Window};
 use crate::data::{begin_write, text, walks};
 use crate::error::{ApiError, ApiResult};
 
@@ -165,12 +166,21 @@ pub struct ActionFilter {
     pub overdue_on: Option<NaiveDate>,
 }
 
-/// Actions in the scope, soonest due first.
-pub async fn list(
+/// Actions soonest due first, in the scope's list and under each walk.
+pub const ACTIONS: Keyset<action::Model> = Keyset {
+    list: "actions",
+    kinds: &[Kind::Date, Kind::Uuid],
+    descending: false,
+    key: |a| vec![Key::Date(a.due_on), Key::Uuid(a.id)],
+};
+
+/// One page of the actions in the scope that match `filter`.
+pub async fn page(
     db: &DatabaseConnection,
     scope: &Scope,
     filter: &ActionFilter,
-) -> ApiResult<Vec<action::Model>> {
+    window: &Window,
+) -> ApiResult<Page<action::Model>> {
     let mut query = action::Entity::find().filter(visible(scope));
     if let Some(urn) = filter.school_urn {
         query = query.filter(action::Column::SchoolUrn.eq(urn));
@@ -184,10 +194,8 @@ pub async fn list(
             .filter(action::Column::Status.is_in(pending))
             .filter(action::Column::DueOn.lt(day));
     }
-    let query = query
-        .order_by_asc(action::Column::DueOn)
-        .order_by_asc(action::Column::Id);
-    Ok(query.all(db).await?)
+    let columns = [action::Column::DueOn, action::Column::Id];
+    keyset::page(db, query, &ACTIONS, &columns, window).await
 }
 
 /// A change to an action; `None` keeps a field.

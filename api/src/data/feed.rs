@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use entity::{change, observer, visit, walk};
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use sea_orm::{Condition, DbErr, PaginatorTrait};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::auth::Scope;
+use crate::data::keyset::{self, Key, Keyset, Kind, Page, Window};
 use crate::error::ApiResult;
 
 /// A record a write touched.
@@ -155,49 +155,20 @@ fn visible(scope: &Scope) -> Condition {
     }
 }
 
-/// Where a page of the feed starts and which way it runs.
-#[derive(Debug, Clone, Copy)]
-pub enum Window {
-    /// The first `limit` entries after number `after` (0 for the start).
-    After { after: i64, limit: u64 },
-    /// The last `limit` entries before number `before` (`None` for the end).
-    Before { before: Option<i64>, limit: u64 },
-}
+/// The feed in commit order.
+pub const FEED: Keyset<change::Model> = Keyset {
+    list: "changes",
+    kinds: &[Kind::Big],
+    descending: false,
+    key: |c| vec![Key::Big(c.seq)],
+};
 
-/// A page of the feed in commit order, and whether more lie beyond it in
-/// the direction of travel.
+/// A page of the feed the scope may see, in commit order.
 pub async fn page(
     db: &impl ConnectionTrait,
     scope: &Scope,
-    window: Window,
-) -> ApiResult<(Vec<change::Model>, bool)> {
+    window: &Window,
+) -> ApiResult<Page<change::Model>> {
     let query = change::Entity::find().filter(visible(scope));
-    let (query, limit, backward) = match window {
-        Window::After { after, limit } => (
-            (query.filter(change::Column::Seq.gt(after))).order_by_asc(change::Column::Seq),
-            limit,
-            false,
-        ),
-        Window::Before { before, limit } => (
-            (query.filter(change::Column::Seq.lt(before.unwrap_or(i64::MAX))))
-                .order_by_desc(change::Column::Seq),
-            limit,
-            true,
-        ),
-    };
-    let mut rows = query.limit(limit + 1).all(db).await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    if backward {
-        rows.reverse();
-    }
-    Ok((rows, more))
-}
-
-/// How many entries the scope may see after number `after`.
-pub async fn count_after(db: &impl ConnectionTrait, scope: &Scope, after: i64) -> ApiResult<u64> {
-    let query = change::Entity::find()
-        .filter(visible(scope))
-        .filter(change::Column::Seq.gt(after));
-    Ok(query.count(db).await?)
+    keyset::page(db, query, &FEED, &[change::Column::Seq], window).await
 }

@@ -5,7 +5,7 @@ use chrono::Utc;
 use entity::{WalkStatus, focus_area, highlight};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter,
 };
 use uuid::Uuid;
 
@@ -13,6 +13,7 @@ use crate::auth::{Caller, Role, Scope};
 use crate::data::audit::{self, Change};
 use crate::data::evidence::{self, EvidenceWarning};
 use crate::data::feed::{self, Entry};
+use crate::data::keyset::{self, Key, Keyset, Kind, Page, Window};
 use crate::data::{begin_write, text, walks};
 use crate::error::{ApiError, ApiResult};
 
@@ -150,18 +151,25 @@ pub async fn publish(
     Ok(after)
 }
 
-/// Highlights the caller may read, newest first.
-pub async fn list(
+/// Highlights newest first, in the caller's list and under each walk.
+pub const LIST: Keyset<highlight::Model> = Keyset {
+    list: "highlights",
+    kinds: &[Kind::Time, Kind::Uuid],
+    descending: true,
+    key: |h| vec![Key::Time(h.created_at), Key::Uuid(h.id)],
+};
+
+/// One page of the highlights the caller may read.
+pub async fn page(
     db: &DatabaseConnection,
     scope: &Scope,
     published_only: bool,
-) -> ApiResult<Vec<highlight::Model>> {
+    window: &Window,
+) -> ApiResult<Page<highlight::Model>> {
     let mut query = highlight::Entity::find().filter(readable(scope));
     if published_only {
         query = query.filter(highlight::Column::PublishedAt.is_not_null());
     }
-    let query = query
-        .order_by_desc(highlight::Column::CreatedAt)
-        .order_by_desc(highlight::Column::Id);
-    Ok(query.all(db).await?)
+    let columns = [highlight::Column::CreatedAt, highlight::Column::Id];
+    keyset::page(db, query, &LIST, &columns, window).await
 }

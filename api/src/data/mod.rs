@@ -8,6 +8,7 @@ pub mod evidence;
 pub mod feed;
 pub mod highlights;
 pub mod idempotency;
+pub mod keyset;
 pub mod loaders;
 pub mod observers;
 pub mod protocol_drafts;

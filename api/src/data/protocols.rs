@@ -2,19 +2,30 @@
 //! read its protocols, so school-scoped callers see them too.
 
 use entity::{focus_area, indicator, protocol, scale_level};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::auth::Scope;
+use crate::data::keyset::{self, Key, Keyset, Kind, Page, Window};
 use crate::error::ApiResult;
 
-pub async fn list(db: &impl ConnectionTrait, scope: &Scope) -> ApiResult<Vec<protocol::Model>> {
-    Ok(protocol::Entity::find()
-        .filter(protocol::Column::TrustId.eq(scope.trust.as_str()))
-        .order_by_asc(protocol::Column::Key)
-        .order_by_asc(protocol::Column::Version)
-        .all(db)
-        .await?)
+/// The protocol list, by key and then version.
+pub const LIST: Keyset<protocol::Model> = Keyset {
+    list: "protocols",
+    kinds: &[Kind::Text, Kind::Int],
+    descending: false,
+    key: |p| vec![Key::Text(p.key.clone()), Key::Int(p.version)],
+};
+
+/// One page of the protocol versions of the scope's trust.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    window: &Window,
+) -> ApiResult<Page<protocol::Model>> {
+    let query = protocol::Entity::find().filter(protocol::Column::TrustId.eq(scope.trust.as_str()));
+    let columns = [protocol::Column::Key, protocol::Column::Version];
+    keyset::page(db, query, &LIST, &columns, window).await
 }
 
 pub async fn by_id(

@@ -7,6 +7,7 @@ use sea_orm::{
 };
 
 use crate::auth::Scope;
+use crate::data::keyset::{self, Key, Keyset, Kind, Page, Window};
 use crate::error::ApiResult;
 
 /// Optional filters on the school list; text matches ignore case.
@@ -30,11 +31,15 @@ pub fn visible(scope: &Scope) -> Select<school::Entity> {
     school::Entity::find().filter(in_scope(scope))
 }
 
-pub async fn list(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    filter: &SchoolFilter,
-) -> ApiResult<Vec<school::Model>> {
+/// The school list, by name and then URN.
+pub const LIST: Keyset<school::Model> = Keyset {
+    list: "schools",
+    kinds: &[Kind::Text, Kind::Int],
+    descending: false,
+    key: |school| vec![Key::Text(school.name.clone()), Key::Int(school.urn)],
+};
+
+fn filtered(scope: &Scope, filter: &SchoolFilter) -> ApiResult<Select<school::Entity>> {
     let mut query = visible(scope);
     for (column, wanted) in [
         (Column::Phase, &filter.phase),
@@ -46,7 +51,28 @@ pub async fn list(
             query = query.filter(Expr::expr(lowered).eq(wanted.to_lowercase()));
         }
     }
+    Ok(query)
+}
+
+/// Every school of the scope that matches `filter`, by name.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &SchoolFilter,
+) -> ApiResult<Vec<school::Model>> {
+    let query = filtered(scope, filter)?;
     Ok(query.order_by_asc(Column::Name).all(db).await?)
+}
+
+/// One page of the schools of the scope that match `filter`.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &SchoolFilter,
+    window: &Window,
+) -> ApiResult<Page<school::Model>> {
+    let columns = [Column::Name, Column::Urn];
+    keyset::page(db, filtered(scope, filter)?, &LIST, &columns, window).await
 }
 
 pub async fn by_urn(

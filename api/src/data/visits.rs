@@ -10,8 +10,26 @@ use crate::auth::{Caller, Scope};
 use crate::data::audit::{self, Change};
 use crate::data::evidence::{self, EvidenceWarning};
 use crate::data::feed::{self, Entry};
+use crate::data::keyset::{Key, Keyset, Kind};
 use crate::data::{begin_write, text, walks};
 use crate::error::{ApiError, ApiResult};
+
+/// A walk's visits by start time; those without one last, in the order
+/// they were recorded.
+pub const OF_WALK: Keyset<visit::Model> = Keyset {
+    list: "visits",
+    kinds: &[Kind::Int, Kind::Text, Kind::Time, Kind::Uuid],
+    descending: false,
+    key: |v| {
+        let start = v.started_at.map(|t| t.format("%H:%M:%S%.9f").to_string());
+        vec![
+            Key::Int(start.is_none().into()),
+            Key::Text(start.unwrap_or_default()),
+            Key::Time(v.created_at),
+            Key::Uuid(v.id),
+        ]
+    },
+};
 
 /// Key stages a visit may be recorded against.
 pub const KEY_STAGES: [&str; 6] = ["EYFS", "KS1", "KS2", "KS3", "KS4", "KS5"];

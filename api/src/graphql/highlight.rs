@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::highlight;
 
 use super::evidence::EvidenceWarning;
+use super::page::{self, PageArgs, Paged};
 use super::protocol::FocusArea;
 use super::school::School;
 use super::{caller, db, ids, leader, loaders, one};
@@ -111,16 +112,24 @@ pub struct HighlightQuery;
 #[Object]
 impl HighlightQuery {
     /// Highlights of the caller's schools and every published highlight of
-    /// the trust, newest first.
-    #[graphql(complexity = "200 * child_complexity")]
+    /// the trust, newest first, a page at a time.
+    #[graphql(complexity = "page::cost(first, last, child_complexity)")]
     async fn highlights(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The first this many highlights after `after` (1 to 100 by default).")]
+        first: Option<i32>,
+        #[graphql(desc = "Cursor of a highlight; the page starts after it.")] after: Option<String>,
+        #[graphql(desc = "The last this many highlights before `before` (1 to 100 by default).")]
+        last: Option<i32>,
+        #[graphql(desc = "Cursor of a highlight; the page ends before it.")] before: Option<String>,
         #[graphql(desc = "Only those shared with the whole trust.", default = false)]
         published_only: bool,
-    ) -> Result<Vec<Highlight>> {
-        let rows = highlights::list(db(ctx), &caller(ctx)?.scope, published_only).await?;
-        Ok(rows.into_iter().map(Highlight).collect())
+    ) -> Result<Paged<Highlight>> {
+        let window = PageArgs::new(first, after, last, before).window(ctx, &highlights::LIST)?;
+        let scope = &caller(ctx)?.scope;
+        let rows = highlights::page(db(ctx), scope, published_only, &window).await?;
+        Ok(page::connection(rows, &highlights::LIST, Highlight))
     }
 }
 

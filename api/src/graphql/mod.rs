@@ -10,6 +10,7 @@ mod highlight;
 mod idempotency;
 pub mod ids;
 mod node;
+mod page;
 mod protocol;
 mod protocol_drafts;
 pub(crate) mod scalars;

@@ -4,6 +4,7 @@ use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{focus_area, indicator, protocol};
 
+use super::page::{self, PageArgs, Paged};
 use super::{caller, db, ids, loaders, many};
 use crate::data::protocols;
 
@@ -171,11 +172,22 @@ pub struct ProtocolQuery;
 
 #[Object]
 impl ProtocolQuery {
-    /// Every protocol version of the caller's trust, by key and version.
-    #[graphql(complexity = "50 * child_complexity")]
-    async fn protocols(&self, ctx: &Context<'_>) -> Result<Vec<Protocol>> {
-        let rows = protocols::list(db(ctx), &caller(ctx)?.scope).await?;
-        Ok(rows.into_iter().map(Protocol).collect())
+    /// Every protocol version of the caller's trust, by key and version, a
+    /// page at a time.
+    #[graphql(complexity = "page::cost(first, last, child_complexity)")]
+    async fn protocols(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first this many versions after `after` (1 to 100 by default).")]
+        first: Option<i32>,
+        #[graphql(desc = "Cursor of a version; the page starts after it.")] after: Option<String>,
+        #[graphql(desc = "The last this many versions before `before` (1 to 100 by default).")]
+        last: Option<i32>,
+        #[graphql(desc = "Cursor of a version; the page ends before it.")] before: Option<String>,
+    ) -> Result<Paged<Protocol>> {
+        let window = PageArgs::new(first, after, last, before).window(ctx, &protocols::LIST)?;
+        let rows = protocols::page(db(ctx), &caller(ctx)?.scope, &window).await?;
+        Ok(page::connection(rows, &protocols::LIST, Protocol))
     }
 
     /// A protocol version by id; null when unknown to the caller.

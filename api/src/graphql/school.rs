@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{school, school_context};
 
+use super::page::{self, PageArgs, Paged};
 use super::{Date, caller, db, ids, loaders, many};
 use crate::data::contexts;
 use crate::data::schools::{self, SchoolFilter};
@@ -63,14 +64,23 @@ impl School {
         Ok(notes.into_iter().last().map(SchoolContext))
     }
 
-    /// Every version of the school's context note, newest first.
-    #[graphql(complexity = "20 * child_complexity")]
-    async fn context_history(&self, ctx: &Context<'_>) -> Result<Vec<SchoolContext>> {
-        if !caller(ctx)?.scope.sees_school(self.0.urn) {
-            return Ok(Vec::new());
-        }
-        let notes = many(&loaders(ctx).contexts_of_school, self.0.urn).await?;
-        Ok(notes.into_iter().rev().map(SchoolContext).collect())
+    /// Every version of the school's context note, newest first; none for
+    /// a school outside the caller's scope.
+    #[graphql(complexity = "page::cost(first, last, child_complexity)")]
+    async fn context_history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first this many notes after `after`.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of a note; the page starts after it.")] after: Option<String>,
+        #[graphql(desc = "The last this many notes before `before`.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of a note; the page ends before it.")] before: Option<String>,
+    ) -> Result<Paged<SchoolContext>> {
+        let notes = match caller(ctx)?.scope.sees_school(self.0.urn) {
+            true => many(&loaders(ctx).contexts_of_school, self.0.urn).await?,
+            false => Vec::new(),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(args.slice(ctx, notes, &contexts::HISTORY, SchoolContext)?)
     }
 }
 
@@ -154,20 +164,28 @@ pub struct SchoolQuery;
 
 #[Object]
 impl SchoolQuery {
-    /// Schools in the caller's scope, by name.
-    #[graphql(complexity = "100 * child_complexity")]
+    /// Schools in the caller's scope, by name, a page at a time.
+    #[graphql(complexity = "page::cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // one per GraphQL argument: paging and filters
     async fn schools(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The first this many schools after `after` (1 to 100 by default).")]
+        first: Option<i32>,
+        #[graphql(desc = "Cursor of a school; the page starts after it.")] after: Option<String>,
+        #[graphql(desc = "The last this many schools before `before` (1 to 100 by default).")]
+        last: Option<i32>,
+        #[graphql(desc = "Cursor of a school; the page ends before it.")] before: Option<String>,
         #[graphql(desc = "Only this phase, e.g. \"Primary\" (any case).")] phase: Option<String>,
         #[graphql(desc = "Only this local authority (any case).")] local_authority: Option<String>,
-    ) -> Result<Vec<School>> {
+    ) -> Result<Paged<School>> {
+        let window = PageArgs::new(first, after, last, before).window(ctx, &schools::LIST)?;
         let filter = SchoolFilter {
             phase,
             local_authority,
         };
-        let rows = schools::list(db(ctx), &caller(ctx)?.scope, &filter).await?;
-        Ok(rows.into_iter().map(School).collect())
+        let rows = schools::page(db(ctx), &caller(ctx)?.scope, &filter, &window).await?;
+        Ok(page::connection(rows, &schools::LIST, School))
     }
 
     /// A school by URN; null when it is not in the caller's scope.

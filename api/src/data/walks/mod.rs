@@ -7,15 +7,15 @@ mod team;
 mod upsert;
 
 use chrono::NaiveDate;
-use entity::WalkStatus;
 use entity::walk::{self, Column};
+use entity::{ObserverRole, WalkStatus};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Select,
 };
 use uuid::Uuid;
 
 use crate::auth::Scope;
+use crate::data::keyset::{self, Key, Keyset, Kind, Page, Window};
 use crate::error::ApiResult;
 
 pub use create::{NewObserver, NewWalk, create, upsert_observers};
@@ -35,12 +35,25 @@ pub struct WalkFilter {
     pub to: Option<NaiveDate>,
 }
 
-/// Position in the walk list, which runs newest date first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WalkCursor {
-    pub date: NaiveDate,
-    pub id: Uuid,
+fn newest_first(walk: &walk::Model) -> Vec<Key> {
+    vec![Key::Date(walk.walk_date), Key::Uuid(walk.id)]
 }
+
+/// The walk list, newest date first.
+pub const LIST: Keyset<walk::Model> = Keyset {
+    list: "walks",
+    kinds: &[Kind::Date, Kind::Uuid],
+    descending: true,
+    key: newest_first,
+};
+
+/// An observer's walks, each with their role on it, newest date first.
+pub const OF_OBSERVER: Keyset<(ObserverRole, walk::Model)> = Keyset {
+    list: LIST.list,
+    kinds: LIST.kinds,
+    descending: LIST.descending,
+    key: |(_, walk)| newest_first(walk),
+};
 
 /// Walks of the scope: its trust, narrowed to its schools if it has any.
 pub fn in_scope(scope: &Scope) -> Condition {
@@ -84,35 +97,13 @@ pub async fn by_id(
     Ok(visible(scope).filter(Column::Id.eq(id)).one(db).await?)
 }
 
-/// Up to `limit` walks after `after`, and whether more follow.
+/// One page of the walks of the scope that match `filter`.
 pub async fn page(
     db: &DatabaseConnection,
     scope: &Scope,
     filter: &WalkFilter,
-    after: Option<WalkCursor>,
-    limit: u64,
-) -> ApiResult<(Vec<walk::Model>, bool)> {
-    let mut query = filtered(scope, filter);
-    if let Some(cursor) = after {
-        query = query.filter(
-            Condition::any().add(Column::WalkDate.lt(cursor.date)).add(
-                Condition::all()
-                    .add(Column::WalkDate.eq(cursor.date))
-                    .add(Column::Id.lt(cursor.id)),
-            ),
-        );
-    }
-    let mut walks = query
-        .order_by_desc(Column::WalkDate)
-        .order_by_desc(Column::Id)
-        .limit(limit + 1)
-        .all(db)
-        .await?;
-    let more = walks.len() as u64 > limit;
-    walks.truncate(limit as usize);
-    Ok((walks, more))
-}
-
-pub async fn count(db: &DatabaseConnection, scope: &Scope, filter: &WalkFilter) -> ApiResult<u64> {
-    Ok(filtered(scope, filter).count(db).await?)
+    window: &Window,
+) -> ApiResult<Page<walk::Model>> {
+    let columns = [Column::WalkDate, Column::Id];
+    keyset::page(db, filtered(scope, filter), &LIST, &columns, window).await
 }

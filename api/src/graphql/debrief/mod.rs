@@ -7,6 +7,7 @@ use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{action, debrief};
 
+use super::page::{self, PageArgs, Paged};
 use super::{Date, caller, db, ids};
 use crate::data::debriefs::{self, ActionFilter};
 
@@ -112,23 +113,31 @@ pub struct DebriefQuery;
 
 #[Object]
 impl DebriefQuery {
-    /// Actions in the caller's scope, soonest due first.
-    #[graphql(complexity = "200 * child_complexity")]
+    /// Actions in the caller's scope, soonest due first, a page at a time.
+    #[graphql(complexity = "page::cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // one per GraphQL argument: paging and filters
     async fn actions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The first this many actions after `after` (1 to 100 by default).")]
+        first: Option<i32>,
+        #[graphql(desc = "Cursor of an action; the page starts after it.")] after: Option<String>,
+        #[graphql(desc = "The last this many actions before `before` (1 to 100 by default).")]
+        last: Option<i32>,
+        #[graphql(desc = "Cursor of an action; the page ends before it.")] before: Option<String>,
         #[graphql(desc = "Only this school's actions.")] school_urn: Option<i32>,
         status: Option<ActionStatus>,
         #[graphql(desc = "Only actions still open or in progress and due before this date.")]
         overdue_on: Option<Date>,
-    ) -> Result<Vec<Action>> {
+    ) -> Result<Paged<Action>> {
+        let window = PageArgs::new(first, after, last, before).window(ctx, &debriefs::ACTIONS)?;
         let filter = ActionFilter {
             school_urn,
             status: status.map(Into::into),
             overdue_on: overdue_on.map(|d| d.0),
         };
-        let rows = debriefs::list(db(ctx), &caller(ctx)?.scope, &filter).await?;
-        Ok(rows.into_iter().map(Action).collect())
+        let rows = debriefs::page(db(ctx), &caller(ctx)?.scope, &filter, &window).await?;
+        Ok(page::connection(rows, &debriefs::ACTIONS, Action))
     }
 }
 

@@ -12,9 +12,11 @@ use entity::{walk, walk_observer};
 use super::audit::AuditEvent;
 use super::debrief::{Action, Debrief};
 use super::highlight::Highlight;
+use super::page::{self, PageArgs, Paged};
 use super::protocol::{FocusArea, Protocol};
 use super::school::School;
 use super::{Date, caller, ids, load_failed, loaders, many, one};
+use crate::data::{debriefs, highlights, visits};
 
 pub use observer::{Observer, ObserverQuery};
 pub use query::WalkQuery;
@@ -142,11 +144,18 @@ impl Walk {
 
     /// Classroom visits by start time; those without one last, in the
     /// order they were recorded.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn visits(&self, ctx: &Context<'_>) -> Result<Vec<Visit>> {
-        let mut rows = many(&loaders(ctx).visits_of_walk, self.0.id).await?;
-        rows.sort_by_key(|v| (v.started_at.is_none(), v.started_at, v.created_at, v.id));
-        Ok(rows.into_iter().map(Visit).collect())
+    #[graphql(complexity = "page::cost(first, last, child_complexity)")]
+    async fn visits(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first this many visits after `after`.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of a visit; the page starts after it.")] after: Option<String>,
+        #[graphql(desc = "The last this many visits before `before`.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of a visit; the page ends before it.")] before: Option<String>,
+    ) -> Result<Paged<Visit>> {
+        let rows = many(&loaders(ctx).visits_of_walk, self.0.id).await?;
+        let args = PageArgs::new(first, after, last, before);
+        Ok(args.slice(ctx, rows, &visits::OF_WALK, Visit)?)
     }
 
     /// The conversation after the walk, once recorded.
@@ -156,17 +165,33 @@ impl Walk {
     }
 
     /// Next steps agreed in the debrief, soonest due first.
-    #[graphql(complexity = "50 * child_complexity")]
-    async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>> {
+    #[graphql(complexity = "page::cost(first, last, child_complexity)")]
+    async fn actions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first this many actions after `after`.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of an action; the page starts after it.")] after: Option<String>,
+        #[graphql(desc = "The last this many actions before `before`.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of an action; the page ends before it.")] before: Option<String>,
+    ) -> Result<Paged<Action>> {
         let rows = many(&loaders(ctx).actions_of_walk, self.0.id).await?;
-        Ok(rows.into_iter().map(Action).collect())
+        let args = PageArgs::new(first, after, last, before);
+        Ok(args.slice(ctx, rows, &debriefs::ACTIONS, Action)?)
     }
 
-    /// Strong practice recorded from this walk.
-    #[graphql(complexity = "20 * child_complexity")]
-    async fn highlights(&self, ctx: &Context<'_>) -> Result<Vec<Highlight>> {
+    /// Strong practice recorded from this walk, newest first.
+    #[graphql(complexity = "page::cost(first, last, child_complexity)")]
+    async fn highlights(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first this many highlights after `after`.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of a highlight; the page starts after it.")] after: Option<String>,
+        #[graphql(desc = "The last this many highlights before `before`.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of a highlight; the page ends before it.")] before: Option<String>,
+    ) -> Result<Paged<Highlight>> {
         let rows = many(&loaders(ctx).highlights_of_walk, self.0.id).await?;
-        Ok(rows.into_iter().map(Highlight).collect())
+        let args = PageArgs::new(first, after, last, before);
+        Ok(args.slice(ctx, rows, &highlights::LIST, Highlight)?)
     }
 
     /// Every change to the walk, its visits and its ratings, oldest first.

@@ -5,7 +5,8 @@ use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use entity::observer;
 
 use super::{ObserverRole, Walk};
-use crate::data::observers;
+use crate::data::{observers, walks};
+use crate::graphql::page::{self, PageArgs, Paged};
 use crate::graphql::{caller, db, ids, load_failed, loaders, many};
 
 /// A person of the trust who takes part in walks.
@@ -36,33 +37,40 @@ impl Observer {
     /// Walks the person took part in that the caller can see, newest
     /// first, with their role on each: how a trust follows an observer's
     /// development.
-    #[graphql(complexity = "100 * child_complexity")]
-    async fn walks(&self, ctx: &Context<'_>) -> Result<Vec<ObserverWalk>> {
+    #[graphql(complexity = "page::cost(first, last, child_complexity)")]
+    async fn walks(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first this many walks after `after`.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of a walk; the page starts after it.")] after: Option<String>,
+        #[graphql(desc = "The last this many walks before `before`.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of a walk; the page ends before it.")] before: Option<String>,
+    ) -> Result<Paged<ObserverWalk>> {
         let roles = many(&loaders(ctx).walks_of_observer, self.0.id).await?;
         let ids: Vec<_> = roles.iter().map(|r| r.walk_id).collect();
-        let walks = loaders(ctx)
+        // The walk loader holds only walks in the caller's scope.
+        let mut seen = loaders(ctx)
             .walk
             .load_many(ids)
             .await
             .map_err(load_failed)?;
-        let mut taken: Vec<ObserverWalk> = roles
-            .into_iter()
-            .filter_map(|r| {
-                let walk = walks.get(&r.walk_id)?.clone();
-                Some(ObserverWalk {
-                    role: r.role.into(),
-                    walk: Walk(walk),
-                })
-            })
+        let taken = (roles.into_iter())
+            .filter_map(|r| Some((r.role, seen.remove(&r.walk_id)?)))
             .collect();
-        taken.sort_by_key(|t| std::cmp::Reverse((t.walk.0.walk_date, t.walk.0.id)));
-        Ok(taken)
+        let args = PageArgs::new(first, after, last, before);
+        Ok(args.slice(ctx, taken, &walks::OF_OBSERVER, |(role, walk)| {
+            ObserverWalk {
+                role: role.into(),
+                walk: Walk(walk),
+            }
+        })?)
     }
 }
 
 /// A walk an observer took part in, and their role on it.
 #[derive(SimpleObject)]
 pub struct ObserverWalk {
+    /// Their part on the walk.
     pub role: ObserverRole,
     pub walk: Walk,
 }
@@ -72,10 +80,20 @@ pub struct ObserverQuery;
 
 #[Object]
 impl ObserverQuery {
-    /// The trust's observers by display name.
-    #[graphql(complexity = "200 * child_complexity")]
-    async fn observers(&self, ctx: &Context<'_>) -> Result<Vec<Observer>> {
-        let rows = observers::list(db(ctx), &caller(ctx)?.scope).await?;
-        Ok(rows.into_iter().map(Observer).collect())
+    /// The trust's observers by display name, a page at a time.
+    #[graphql(complexity = "page::cost(first, last, child_complexity)")]
+    async fn observers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first this many observers after `after` (1 to 100 by default).")]
+        first: Option<i32>,
+        #[graphql(desc = "Cursor of an observer; the page starts after it.")] after: Option<String>,
+        #[graphql(desc = "The last this many observers before `before` (1 to 100 by default).")]
+        last: Option<i32>,
+        #[graphql(desc = "Cursor of an observer; the page ends before it.")] before: Option<String>,
+    ) -> Result<Paged<Observer>> {
+        let window = PageArgs::new(first, after, last, before).window(ctx, &observers::LIST)?;
+        let rows = observers::page(db(ctx), &caller(ctx)?.scope, &window).await?;
+        Ok(page::connection(rows, &observers::LIST, Observer))
     }
 }

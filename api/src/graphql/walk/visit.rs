@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use entity::{rating, visit};
 
 use super::{Observer, RatingOutcome};
+use crate::data::ratings;
+use crate::graphql::page::{self, PageArgs, Paged};
 use crate::graphql::protocol::Indicator;
 use crate::graphql::{ids, loaders, many, one};
 
@@ -56,13 +58,18 @@ impl Visit {
 
     /// Every observer's ratings for this visit, in a stable order that is
     /// not the protocol's: sort by `indicator.code` to display them.
-    #[graphql(complexity = "40 * child_complexity")]
-    async fn ratings(&self, ctx: &Context<'_>) -> Result<Vec<Rating>> {
-        Ok(many(&loaders(ctx).ratings_of_visit, self.0.id)
-            .await?
-            .into_iter()
-            .map(Rating)
-            .collect())
+    #[graphql(complexity = "page::cost(first, last, child_complexity)")]
+    async fn ratings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first this many ratings after `after`.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of a rating; the page starts after it.")] after: Option<String>,
+        #[graphql(desc = "The last this many ratings before `before`.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of a rating; the page ends before it.")] before: Option<String>,
+    ) -> Result<Paged<Rating>> {
+        let rows = many(&loaders(ctx).ratings_of_visit, self.0.id).await?;
+        let args = PageArgs::new(first, after, last, before);
+        Ok(args.slice(ctx, rows, &ratings::OF_VISIT, Rating)?)
     }
 }
 
