@@ -132,6 +132,15 @@ pub struct Limits {
         global = true
     )]
     pub max_body_bytes: usize,
+
+    /// Largest ratings file `POST /import/ratings` takes, in bytes.
+    #[arg(
+        long,
+        env = "MAX_IMPORT_BYTES",
+        default_value_t = 33_554_432,
+        global = true
+    )]
+    pub max_import_bytes: usize,
 }
 
 impl Default for Limits {
@@ -141,6 +150,7 @@ impl Default for Limits {
             max_query_depth: 12,
             max_query_complexity: 250_000,
             max_body_bytes: 1_048_576,
+            max_import_bytes: 33_554_432,
         }
     }
 }

@@ -5,11 +5,11 @@ use serde_json::json;
 use crate::helpers::{TestApp, data_file};
 use crate::on_both_stores;
 
-const HEADER: &str =
+pub const HEADER: &str =
     "walk,school_urn,date,lead,visit,subject,key_stage,observer,observer_role,indicator,level";
 
 /// Rows in the tables an import writes.
-async fn written(app: &TestApp) -> Vec<i64> {
+pub async fn written(app: &TestApp) -> Vec<i64> {
     use sea_orm::{ConnectionTrait, Statement};
     let mut counts = Vec::new();
     for table in ["walks", "walk_observers", "observers", "visits", "ratings"] {
@@ -103,7 +103,7 @@ async fn a_ratings_file_is_imported_whole_or_not_at_all(app: TestApp) {
     );
     assert_eq!(written(&app).await, [1, 2, 2, 1, 3]);
     let again = import(&app, "2516", &[good]).await.unwrap_err();
-    assert!(again.contains("walks imported before: W1"), "{again}");
+    assert!(again.contains("line 2: walk W1 was imported before"), "{again}");
     assert_eq!(written(&app).await, [1, 2, 2, 1, 3]);
 
     // The walk is submitted, with its team, and counts in the figures.

@@ -22,6 +22,7 @@ mod http;
 mod http_audit;
 mod idempotency;
 mod import;
+mod import_http;
 mod import_ratings;
 mod matrix;
 mod nodes;

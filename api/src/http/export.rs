@@ -4,30 +4,15 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use super::{authenticate, error_response};
+use super::{authenticate, failure, method_not_allowed};
 use crate::analytics::export::{ExportParams, csv};
 use crate::analytics::report;
 use crate::data::schools::{self, SchoolFilter};
 use crate::error::ApiError;
 use crate::startup::AppState;
-
-fn failure(err: &ApiError) -> Response {
-    let status = match err {
-        ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-        ApiError::Invalid { .. } => StatusCode::BAD_REQUEST,
-        ApiError::Conflict(_) => StatusCode::CONFLICT,
-        ApiError::Internal(cause) => {
-            tracing::error!(error = format!("{cause:#}"), "export failed");
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-    };
-    error_response(status, err)
-}
 
 pub(super) async fn variation_csv(
     State(state): State<AppState>,
@@ -82,13 +67,5 @@ pub(super) async fn variation_csv(
 
 /// Any other method than GET: 405, with the error as JSON.
 pub(super) async fn get_only() -> Response {
-    let err = ApiError::Invalid {
-        field: None,
-        message: "the export answers GET only".into(),
-    };
-    let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &err);
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("GET"));
-    response
+    method_not_allowed("GET", "the export answers GET only")
 }

@@ -3,10 +3,10 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::json;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -19,6 +19,7 @@ use crate::startup::AppState;
 
 mod export;
 mod graphql;
+mod import;
 mod media;
 pub mod persisted;
 
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .on_request(())
         .on_response(DefaultOnResponse::new().level(Level::INFO));
     let body_limit = state.limits.max_body_bytes;
+    let import_limit = state.limits.max_import_bytes;
 
     Router::new()
         .route(
@@ -56,8 +58,17 @@ pub fn router(state: AppState) -> Router {
             "/export/variation.csv",
             get(export::variation_csv).fallback(export::get_only),
         )
-        .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))
+        .merge(
+            Router::new()
+                .route(
+                    "/import/ratings",
+                    post(import::ratings).fallback(import::post_only),
+                )
+                .layer(RequestBodyLimitLayer::new(import_limit))
+                .layer(DefaultBodyLimit::max(import_limit)),
+        )
+        .with_state(state)
         .layer(axum::middleware::map_response(graphql_shaped_limit))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(trace)
@@ -91,6 +102,35 @@ pub(crate) fn error_response(status: StatusCode, err: &ApiError) -> Response {
             .headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
+    response
+}
+
+/// An error outside GraphQL with the status its kind calls for.
+pub(super) fn failure(err: &ApiError) -> Response {
+    let status = match err {
+        ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+        ApiError::Invalid { .. } => StatusCode::BAD_REQUEST,
+        ApiError::Conflict(_) => StatusCode::CONFLICT,
+        ApiError::Internal(cause) => {
+            tracing::error!(error = format!("{cause:#}"), "request failed");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    error_response(status, err)
+}
+
+/// 405 with the methods `allow`ed, and the error as JSON.
+pub(super) fn method_not_allowed(allow: &'static str, message: &str) -> Response {
+    let err = ApiError::Invalid {
+        field: None,
+        message: message.to_owned(),
+    };
+    let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &err);
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
     response
 }
 

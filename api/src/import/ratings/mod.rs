@@ -4,25 +4,27 @@
 //! protocol; ids derive from the trust and the file's names, so a walk can
 //! be imported once.
 
+mod check;
 mod parse;
+mod refusal;
 #[cfg(test)]
 mod tests;
 
-use crate::data::feed;
+use crate::data::{begin_write, feed};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use anyhow::{Context, bail, ensure};
+use anyhow::{Context, ensure};
 use chrono::{NaiveTime, TimeDelta};
 use entity::{ProtocolStatus, RatingOutcome, WalkStatus};
 use entity::{audit_event, indicator, observer, protocol, rating, scale_level, school, trust};
 use entity::{visit, walk, walk_observer};
-use sea_orm::TransactionTrait;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::store::{insert_chunked, refresh_statistics, stable_id};
 use parse::Entry;
+pub use refusal::{Fault, Refused};
 
 /// Who the imported walks say created them.
 const CREATED_BY: &str = "import";
@@ -48,6 +50,18 @@ impl fmt::Display for RatingsImport {
     }
 }
 
+/// Who imports, into which trust and protocol.
+#[derive(Debug, Clone, Copy)]
+pub struct Importer<'a> {
+    pub trust_uid: &'a str,
+    /// The protocol's key; its latest published version is used.
+    pub protocol_key: &'a str,
+    /// Recorded as the walks' creator and in the audit trail.
+    pub actor: &'a str,
+    /// The only schools the importer may import for, when limited.
+    pub schools: Option<&'a [i32]>,
+}
+
 /// Imports a ratings file into the trust, on the latest published version of
 /// the protocol `protocol_key`: all of it in one transaction, or nothing.
 pub async fn import_ratings(
@@ -56,8 +70,25 @@ pub async fn import_ratings(
     protocol_key: &str,
     bytes: &[u8],
 ) -> anyhow::Result<RatingsImport> {
+    let importer = Importer {
+        trust_uid,
+        protocol_key,
+        actor: CREATED_BY,
+        schools: None,
+    };
+    import_ratings_as(db, &importer, bytes).await
+}
+
+/// Like [`import_ratings`], for `importer`. A file refused for its content
+/// fails with [`Refused`], which lists each fault by line.
+pub async fn import_ratings_as(
+    db: &DatabaseConnection,
+    importer: &Importer<'_>,
+    bytes: &[u8],
+) -> anyhow::Result<RatingsImport> {
+    let (trust_uid, protocol_key) = (importer.trust_uid, importer.protocol_key);
     let parsed = parse::parse(bytes)?;
-    let txn = db.begin().await.context("cannot begin the import")?;
+    let txn = begin_write(db).await.context("cannot begin the import")?;
 
     ensure!(
         trust::Entity::find_by_id(trust_uid)
@@ -73,7 +104,10 @@ pub async fn import_ratings(
         .order_by_desc(protocol::Column::Version)
         .one(&txn)
         .await?
-        .with_context(|| format!("trust {trust_uid} has no published protocol {protocol_key}"))?;
+        .ok_or_else(|| {
+            let message = format!("trust {trust_uid} has no published protocol {protocol_key}");
+            Refused::new(vec![Fault::whole(message)])
+        })?;
     let indicators: BTreeMap<String, Uuid> = indicator::Entity::find()
         .filter(indicator::Column::TrustId.eq(trust_uid))
         .filter(indicator::Column::ProtocolId.eq(protocol.id))
@@ -106,34 +140,6 @@ pub async fn import_ratings(
         .collect();
 
     let walk_id = |name: &str| stable_id(&format!("{trust_uid}/import/walk/{name}"));
-    let mut faults = Vec::new();
-    for (name, walk) in &parsed.walks {
-        if !schools.contains(&walk.school_urn) {
-            faults.push(format!(
-                "walk {name}: school {} is not in the trust",
-                walk.school_urn
-            ));
-        }
-    }
-    for r in &parsed.ratings {
-        if !indicators.contains_key(&r.indicator) {
-            faults.push(format!(
-                "visit {}: indicator {} is not in {protocol_key} version {}",
-                r.visit, r.indicator, protocol.version
-            ));
-        }
-        match r.entry {
-            Entry::Level(level) if !levels.contains(&level) => faults.push(format!(
-                "visit {}, indicator {}: level {level} is not on the protocol's scale",
-                r.visit, r.indicator
-            )),
-            Entry::NotObserved if !protocol.allows_not_observed => faults.push(format!(
-                "visit {}, indicator {}: the protocol does not allow not observed",
-                r.visit, r.indicator
-            )),
-            _ => {}
-        }
-    }
     let ids: Vec<Uuid> = parsed.walks.keys().map(|name| walk_id(name)).collect();
     let already: BTreeSet<Uuid> = walk::Entity::find()
         .filter(walk::Column::TrustId.eq(trust_uid))
@@ -143,26 +149,21 @@ pub async fn import_ratings(
         .into_iter()
         .map(|w| w.id)
         .collect();
-    let before: Vec<&str> = (parsed.walks.keys())
+    let imported: BTreeSet<String> = (parsed.walks.keys())
         .filter(|name| already.contains(&walk_id(name)))
-        .map(String::as_str)
+        .cloned()
         .collect();
-    if !before.is_empty() {
-        let shown = before
-            .iter()
-            .take(10)
-            .copied()
-            .collect::<Vec<_>>()
-            .join(", ");
-        let more = match before.len() {
-            n if n > 10 => format!(" and {} more", n - 10),
-            _ => String::new(),
-        };
-        faults.push(format!("walks imported before: {shown}{more}"));
-    }
+    let stored = check::Stored {
+        schools: &schools,
+        scope: importer.schools,
+        protocol: &protocol,
+        indicators: &indicators,
+        levels: &levels,
+        imported: &imported,
+    };
+    let faults = check::faults(&parsed, &stored);
     if !faults.is_empty() {
-        faults.truncate(20);
-        bail!("the ratings file was not imported:\n{}", faults.join("\n"));
+        return Err(Refused::new(faults).into());
     }
 
     let mut new_observers = Vec::new();
@@ -197,7 +198,7 @@ pub async fn import_ratings(
             walk_date: w.date,
             purpose: format!("Imported walk {name}."),
             status: WalkStatus::Submitted,
-            created_by: CREATED_BY.to_owned(),
+            created_by: importer.actor.to_owned(),
             created_at: at,
             updated_at: at,
             submitted_at: Some(at),
@@ -268,7 +269,7 @@ pub async fn import_ratings(
                 trust_id: trust_id(),
                 id: Uuid::new_v4(),
                 occurred_at: recorded_at,
-                actor: CREATED_BY.to_owned(),
+                actor: importer.actor.to_owned(),
                 action: "walk.imported".to_owned(),
                 subject_type: "Walk".to_owned(),
                 subject_id: walk.id.to_string(),

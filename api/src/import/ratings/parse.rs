@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use entity::ObserverRole;
 use serde::Deserialize;
@@ -12,8 +11,7 @@ use serde::Deserialize;
 pub(super) const HEADER: &str =
     "walk,school_urn,date,lead,visit,subject,key_stage,observer,observer_role,indicator,level";
 
-/// At most this many row faults are listed before the import gives up.
-const MAX_FAULTS: usize = 20;
+use super::refusal::{Fault, MAX_FAULTS, Refused};
 
 #[derive(Deserialize)]
 struct Row {
@@ -33,6 +31,8 @@ struct Row {
 /// One walk named by the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct WalkRef {
+    /// The first line that names the walk.
+    pub line: usize,
     pub school_urn: i32,
     pub date: NaiveDate,
     /// The lead's reference.
@@ -62,6 +62,7 @@ pub(super) enum Entry {
 /// One observer's entry for one indicator in one visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct RatingRef {
+    pub line: usize,
     pub visit: String,
     pub indicator: String,
     pub observer: String,
@@ -94,7 +95,7 @@ fn role(text: &str) -> Option<ObserverRole> {
 
 impl Parsed {
     /// Adds one row, or says what is wrong with it.
-    fn add(&mut self, row: Row) -> Result<(), String> {
+    fn add(&mut self, line: usize, row: Row) -> Result<(), String> {
         let required = [
             ("walk", &row.walk),
             ("visit", &row.visit),
@@ -143,6 +144,7 @@ impl Parsed {
         };
 
         let walk = self.walks.entry(row.walk.clone()).or_insert(WalkRef {
+            line,
             school_urn: urn,
             date,
             lead: row.lead.clone(),
@@ -188,6 +190,7 @@ impl Parsed {
             ));
         }
         self.ratings.push(RatingRef {
+            line,
             visit: row.visit,
             indicator: row.indicator,
             observer: row.observer,
@@ -199,16 +202,17 @@ impl Parsed {
 
 /// Reads a whole file; any faulty row fails it, with up to [`MAX_FAULTS`]
 /// faults listed by line.
-pub(super) fn parse(bytes: &[u8]) -> anyhow::Result<Parsed> {
+pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, Refused> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::Reader::from_reader(bytes);
-    let headers = reader
-        .headers()
-        .context("cannot read the CSV header")?
+    let refuse = |fault: Fault| Refused::new(vec![fault]);
+    let headers = (reader.headers())
+        .map_err(|_| refuse(Fault::at(1, "cannot read the CSV header")))?
         .clone();
     for column in HEADER.split(',') {
         if !headers.iter().any(|h| h.trim() == column) {
-            bail!("the ratings file has no {column} column; expected {HEADER}");
+            let message = format!("the ratings file has no {column} column; expected {HEADER}");
+            return Err(refuse(Fault::at(1, message)));
         }
     }
 
@@ -223,20 +227,19 @@ pub(super) fn parse(bytes: &[u8]) -> anyhow::Result<Parsed> {
                 csv::ErrorKind::UnequalLengths { .. } => "wrong number of fields".to_owned(),
                 _ => "malformed row".to_owned(),
             })
-            .and_then(|row| parsed.add(trimmed(row)));
+            .and_then(|row| parsed.add(line, trimmed(row)));
         if let Err(fault) = row {
-            faults.push(format!("line {line}: {fault}"));
-            if faults.len() == MAX_FAULTS {
-                faults.push("further lines not checked".to_owned());
+            faults.push(Fault::at(line, fault));
+            if faults.len() > MAX_FAULTS {
                 break;
             }
         }
     }
     if !faults.is_empty() {
-        bail!("the ratings file was not imported:\n{}", faults.join("\n"));
+        return Err(Refused::new(faults));
     }
     if parsed.ratings.is_empty() {
-        bail!("the ratings file has no rows");
+        return Err(refuse(Fault::whole("the ratings file has no rows")));
     }
     Ok(parsed)
 }

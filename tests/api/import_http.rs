@@ -1,0 +1,147 @@
+//! `POST /import/ratings`: a term of walks in one upload, all or nothing,
+//! each fault by line, in the caller's trust and schools only.
+
+use api::auth::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::import_ratings::{HEADER, written};
+use crate::on_both_stores;
+
+const GOOD: [&str; 4] = [
+    "W1,137106,2025-10-07,lead-a,V1,English,KS3,lead-a,lead,RL1,3",
+    "W1,137106,2025-10-07,lead-a,V1,English,KS3,co-b,co_observer,RL1,2",
+    "W1,137106,2025-10-07,lead-a,V2,Maths,KS3,lead-a,lead,RL2,",
+    "W2,138655,2025-10-08,lead-c,V3,Science,KS4,lead-c,lead,RL1,n/a",
+];
+
+async fn upload(app: &TestApp, token: &str, query: &str, rows: &[&str]) -> (u16, Value) {
+    let file = format!("{HEADER}\n{}\n", rows.join("\n"));
+    let response = (app
+        .client()
+        .post(app.url(&format!("/import/ratings{query}"))))
+    .bearer_auth(token)
+    .header("content-type", "text/csv; charset=utf-8")
+    .body(file)
+    .send()
+    .await
+    .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn faults(body: &Value) -> Value {
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
+    body["errors"][0]["extensions"]["faults"].clone()
+}
+
+async fn a_term_uploads_whole_and_a_faulty_file_writes_nothing(app: TestApp) {
+    app.import_schools().await;
+    app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    let empty = written(&app).await;
+    let mut faulty = GOOD.to_vec();
+    faulty[1] = "W1,137106,2025-10-07,lead-a,V1,English,KS3,co-b,co_observer,RL1,9";
+    faulty.push("W3,142070,2025-10-09,lead-a,V4,Art,KS2,lead-a,lead,ZZ9,2");
+    let (status, body) = upload(&app, &token, "?protocolKey=trust-core", &faulty).await;
+    assert_eq!(status, 422, "{body}");
+    let expected = json!([
+        { "line": 3, "message": "visit V1, indicator RL1: level 9 is not on the protocol's scale" },
+        { "line": 6, "message": "walk W3: school 142070 is not in the trust" },
+        { "line": 6, "message": "visit V4: indicator ZZ9 is not in trust-core version 1" },
+    ]);
+    assert_eq!(faults(&body), expected);
+    assert_eq!(written(&app).await, empty);
+
+    let (status, body) = upload(&app, &token, "?protocolKey=trust-core", &GOOD).await;
+    assert_eq!(status, 200, "{body}");
+    let imported = json!({ "imported": { "protocol": "trust-core", "version": 1, "walks": 2,
+        "visits": 3, "ratings": 4, "newObservers": 3 } });
+    assert_eq!(body, imported);
+    let walks = app
+        .data(&token, "{ walks(first: 5) { totalCount } }", json!({}))
+        .await;
+    assert_eq!(walks["walks"]["totalCount"], 2);
+
+    // The same file again is refused walk by walk: nothing is doubled.
+    let (status, body) = upload(&app, &token, "?protocolKey=trust-core", &GOOD).await;
+    assert_eq!(status, 422);
+    let again = json!([
+        { "line": 2, "message": "walk W1 was imported before" },
+        { "line": 5, "message": "walk W2 was imported before" },
+    ]);
+    assert_eq!(faults(&body), again);
+}
+
+async fn imports_stay_in_the_callers_trust_and_schools(app: TestApp) {
+    app.import_schools().await;
+    app.import_core_protocol("2516").await;
+    app.import_core_protocol("3111").await;
+    let before = written(&app).await;
+    // Trust 3111 cannot write into trust 2516's schools.
+    let (status, body) = upload(&app, &app.leader("3111"), "?protocolKey=trust-core", &GOOD).await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        faults(&body)[0]["message"],
+        "walk W1: school 137106 is not in the trust"
+    );
+    // A school's leader imports for that school only.
+    let school = app.token("2516", &[Role::SchoolLeader], Some(vec![137106]));
+    let (status, body) = upload(&app, &school, "?protocolKey=trust-core", &GOOD).await;
+    assert_eq!(status, 422);
+    let only = json!([{ "line": 5, "message": "walk W2: school 138655 is not one of yours" }]);
+    assert_eq!(faults(&body), only);
+    // Observers do not import; nor does anyone without a token.
+    let observer = app.token("2516", &[Role::Observer], None);
+    let (status, body) = upload(&app, &observer, "?protocolKey=trust-core", &GOOD).await;
+    assert_eq!(
+        (status, &body["errors"][0]["extensions"]["code"]),
+        (403, &json!("FORBIDDEN"))
+    );
+    let (status, _) = upload(&app, "not-a-token", "?protocolKey=trust-core", &GOOD).await;
+    assert_eq!(status, 401);
+    assert_eq!(written(&app).await, before);
+}
+
+async fn the_upload_needs_csv_a_protocol_key_and_post(app: TestApp) {
+    app.import_schools().await;
+    app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    let (status, body) = upload(&app, &token, "", &GOOD).await;
+    assert_eq!(
+        (status, &body["errors"][0]["extensions"]["field"]),
+        (400, &json!("protocolKey"))
+    );
+    let (status, body) = upload(&app, &token, "?protocolKey=nope", &GOOD).await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        faults(&body),
+        json!([{ "line": null,
+        "message": "trust 2516 has no published protocol nope" }])
+    );
+    let json_body = (app
+        .client()
+        .post(app.url("/import/ratings?protocolKey=trust-core")))
+    .bearer_auth(&token)
+    .json(&json!({ "rows": [] }))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(json_body.status().as_u16(), 415);
+    let get = (app.client().get(app.url("/import/ratings")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status().as_u16(), 405);
+    assert_eq!(get.headers()["allow"], "POST");
+}
+
+on_both_stores!(
+    a_term_uploads_whole_and_a_faulty_file_writes_nothing,
+    imports_stay_in_the_callers_trust_and_schools,
+    the_upload_needs_csv_a_protocol_key_and_post,
+);
