@@ -103,7 +103,10 @@ async fn a_ratings_file_is_imported_whole_or_not_at_all(app: TestApp) {
     );
     assert_eq!(written(&app).await, [1, 2, 2, 1, 3]);
     let again = import(&app, "2516", &[good]).await.unwrap_err();
-    assert!(again.contains("line 2: walk W1 was imported before"), "{again}");
+    assert!(
+        again.contains("line 2: walk W1 was imported before"),
+        "{again}"
+    );
     assert_eq!(written(&app).await, [1, 2, 2, 1, 3]);
 
     // The walk is submitted, with its team, and counts in the figures.

@@ -48,3 +48,19 @@ fn every_breaking_change_since_the_release_is_in_the_change_log() {
         missing.join("\n")
     );
 }
+
+#[test]
+fn every_deprecation_gives_a_reason_and_a_removal_date() {
+    let sdl = api::graphql::sdl();
+    let reasons: Vec<&str> = sdl
+        .lines()
+        .filter(|line| line.contains("@deprecated") && !line.starts_with("directive"))
+        .collect();
+    assert!(!reasons.is_empty(), "the check has something to check");
+    for line in reasons {
+        assert!(
+            line.contains("@deprecated(reason: \"") && line.contains("Removed after 20"),
+            "a deprecation needs a reason naming what to use and a removal date: {line}"
+        );
+    }
+}

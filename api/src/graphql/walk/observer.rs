@@ -26,6 +26,10 @@ impl Observer {
     }
 
     /// The trust's own opaque id for the person.
+    #[graphql(
+        deprecation = "Use `externalId`: the same value, under the name every \
+                             record a partner syncs uses. Removed after 2027-06-30."
+    )]
     async fn reference(&self) -> &str {
         &self.0.reference
     }
