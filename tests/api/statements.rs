@@ -114,3 +114,44 @@ async fn analytics_run_the_same_statements_for_one_walk_or_many(app: TestApp) {
 }
 
 on_both_stores!(analytics_run_the_same_statements_for_one_walk_or_many);
+
+async fn a_page_of_the_feed_runs_the_same_statements_for_few_changes_or_many(app: TestApp) {
+    app.import_schools().await;
+    let protocol = app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    let query = "{ changes(first: 100) { totalCount edges { cursor node {
+        operation recordType recordId record {
+          ... on Walk { id status school { name } protocol { key } }
+          ... on Visit { id subject ratings(first: 10) { nodes { level } } }
+          ... on Observer { displayName } ... on School { name } ... on Protocol { key } } } } } }";
+    let record = |urn: i32, date: &'static str| {
+        let (app, token, protocol) = (app.clone(), token.clone(), protocol.clone());
+        async move {
+            let walk = create_walk(&app, &token, walk_input(urn, &protocol, date)).await;
+            let visit = add_visit(&app, &token, &walk, "English", 8).await;
+            rate(&app, &token, &walk, &visit, None, &[("RL1", Some(3))]).await;
+        }
+    };
+    record(137106, "2025-10-01").await;
+    let (few, data) = statements_for(&app, &token, query).await;
+    let first = data["changes"]["edges"].as_array().unwrap().len();
+    for (urn, date) in [
+        (138655, "2025-10-02"),
+        (138791, "2025-10-03"),
+        (140216, "2025-10-04"),
+    ] {
+        record(urn, date).await;
+    }
+    let (many, data) = statements_for(&app, &token, query).await;
+    let later = data["changes"]["edges"].as_array().unwrap().len();
+    assert!(later >= first + 21, "{first} entries, then {later}");
+    // The page and its count, then one batch per type of record and per
+    // edge below it, whatever the number of entries; loading per entry
+    // would take over 40. A batch straddling the loader's window splits.
+    assert!(
+        few <= 16 && many.abs_diff(few) <= 2,
+        "statements: {few} for {first} entries, {many} for {later}"
+    );
+}
+
+on_both_stores!(a_page_of_the_feed_runs_the_same_statements_for_few_changes_or_many);
