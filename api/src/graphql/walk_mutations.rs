@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveTime;
 
 use super::evidence::EvidenceWarning;
+use super::user_error::{UserError, payload, settle};
 use super::walk::{ObserverRole, Rating, RatingOutcome, Visit, Walk};
 use super::{Date, db, ids, leader, writer};
 use crate::data::ratings::{self, NewRatings, RatingEntry};
@@ -119,13 +120,17 @@ pub struct SubmitWalkInput {
     pub client_mutation_id: Option<String>,
 }
 
-/// The walk after a change.
-#[derive(SimpleObject)]
+/// The walk after a change; null with `userErrors` when nothing changed.
+#[derive(SimpleObject, Default)]
 pub struct WalkPayload {
-    pub walk: Walk,
+    pub walk: Option<Walk>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`, echoed.
     pub client_mutation_id: Option<String>,
 }
+
+payload!(WalkPayload);
 
 /// The new visit and its walk.
 #[derive(SimpleObject)]
@@ -246,11 +251,14 @@ impl WalkMutation {
     async fn create_walk(&self, ctx: &Context<'_>, input: CreateWalkInput) -> Result<WalkPayload> {
         let client_mutation_id = input.client_mutation_id.clone();
         let caller = writer(ctx)?;
-        let new = new_walk(input)?;
-        Ok(WalkPayload {
-            client_mutation_id,
-            walk: Walk(walks::create(db(ctx), caller, new).await?),
-        })
+        let outcome = async {
+            let walk = walks::create(db(ctx), caller, new_walk(input)?).await?;
+            Ok(WalkPayload {
+                walk: Some(Walk(walk)),
+                ..WalkPayload::default()
+            })
+        };
+        settle(ctx, outcome.await, client_mutation_id)
     }
 
     /// Adds a classroom visit to a walk that is not yet submitted.
@@ -301,16 +309,14 @@ impl WalkMutation {
     async fn submit_walk(&self, ctx: &Context<'_>, input: SubmitWalkInput) -> Result<WalkPayload> {
         let client_mutation_id = input.client_mutation_id.clone();
         let caller = writer(ctx)?;
-        let walk = walks::submit(
-            db(ctx),
-            caller,
-            ids::known(ids::WALK, &input.walk_id)?,
-            input.expected_version,
-        )
-        .await?;
-        Ok(WalkPayload {
-            client_mutation_id,
-            walk: Walk(walk),
-        })
+        let outcome = async {
+            let id = ids::known(ids::WALK, &input.walk_id)?;
+            let walk = walks::submit(db(ctx), caller, id, input.expected_version).await?;
+            Ok(WalkPayload {
+                walk: Some(Walk(walk)),
+                ..WalkPayload::default()
+            })
+        };
+        settle(ctx, outcome.await, client_mutation_id)
     }
 }
