@@ -157,7 +157,10 @@ impl SchoolMutation {
             let (urn, written_on) = (input.school_urn, input.written_on.0);
             let note = contexts::record(db(ctx), caller, urn, written_on, &input.note).await?;
             let school = schools::by_urn(db(ctx), &caller.scope, urn).await?;
-            let missing = || ApiError::NotFound("No school with this URN".into());
+            // The note is written by now, so a missing school is a fault, not
+            // a user error that would claim nothing changed.
+            let missing =
+                || ApiError::Internal(anyhow::anyhow!("school {urn} gone after its note"));
             Ok(RecordSchoolContextPayload {
                 school: Some(School(school.ok_or_else(missing)?)),
                 context: Some(SchoolContext(note)),
