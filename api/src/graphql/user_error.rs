@@ -27,7 +27,9 @@ pub struct UserError {
     /// The path of the input field at fault, e.g. `["ratings", "1",
     /// "level"]`; null when no one field is.
     pub field: Option<Vec<String>>,
+    /// What kind of rule was broken.
     pub code: UserErrorCode,
+    /// What went wrong, in plain words a client may show its user.
     pub message: String,
 }
 
