@@ -93,6 +93,7 @@ pub struct ProtocolPayload {
 payload!(ProtocolPayload);
 
 impl ProtocolPayload {
+    /// The payload of a change that succeeded.
     fn of(protocol: entity::protocol::Model) -> Self {
         ProtocolPayload {
             protocol: Some(Protocol(protocol)),
@@ -144,7 +145,8 @@ impl ProtocolDraftMutation {
         ctx: &Context<'_>,
         input: ProtocolVersionInput,
     ) -> Result<ProtocolPayload> {
-        advance(ctx, input, ProtocolStatus::Draft, ProtocolStatus::Published).await
+        let (from, to) = (ProtocolStatus::Draft, ProtocolStatus::Published);
+        advance(ctx, input, from, to).await
     }
 
     /// Retires a published version: no new walk can use it; existing walks
@@ -154,12 +156,7 @@ impl ProtocolDraftMutation {
         ctx: &Context<'_>,
         input: ProtocolVersionInput,
     ) -> Result<ProtocolPayload> {
-        advance(
-            ctx,
-            input,
-            ProtocolStatus::Published,
-            ProtocolStatus::Retired,
-        )
-        .await
+        let (from, to) = (ProtocolStatus::Published, ProtocolStatus::Retired);
+        advance(ctx, input, from, to).await
     }
 }

@@ -118,6 +118,7 @@ pub struct WalkStatusPayload {
 payload!(RecordDebriefPayload, UpdateActionPayload, WalkStatusPayload);
 
 impl WalkStatusPayload {
+    /// The payload of a close or cancel that succeeded.
     fn of(walk: entity::walk::Model) -> Self {
         WalkStatusPayload {
             walk: Some(Walk(walk)),
@@ -206,11 +207,8 @@ impl DebriefMutation {
             let id = ids::known(ids::WALK, &input.walk_id)?;
             walks::close(db(ctx), caller, id, input.expected_version).await
         };
-        settle(
-            ctx,
-            outcome.await.map(WalkStatusPayload::of),
-            client_mutation_id,
-        )
+        let outcome = outcome.await.map(WalkStatusPayload::of);
+        settle(ctx, outcome, client_mutation_id)
     }
 
     /// Calls off a walk that has not been submitted.
@@ -226,10 +224,7 @@ impl DebriefMutation {
             let reason = &input.reason;
             walks::cancel(db(ctx), caller, id, reason, input.expected_version).await
         };
-        settle(
-            ctx,
-            outcome.await.map(WalkStatusPayload::of),
-            client_mutation_id,
-        )
+        let outcome = outcome.await.map(WalkStatusPayload::of);
+        settle(ctx, outcome, client_mutation_id)
     }
 }

@@ -23,11 +23,12 @@ pub struct UpsertWalkInput {
     pub walk: CreateWalkInput,
 }
 
-/// The walk as stored, and whether this call created it.
+/// The walk as stored, and whether this call created it; null with
+/// `userErrors` when refused.
 #[derive(SimpleObject, Default)]
 pub struct UpsertWalkPayload {
     pub walk: Option<Walk>,
-    /// Null when nothing changed.
+    /// Whether this call created it; null when it was refused.
     pub created: Option<bool>,
     /// Why nothing changed: empty when the mutation succeeded.
     pub user_errors: Vec<UserError>,
@@ -46,12 +47,13 @@ pub struct UpsertVisitInput {
     pub visit: AddVisitInput,
 }
 
-/// The visit and its walk as stored, and whether this call created it.
+/// The visit and its walk as stored, and whether this call created it;
+/// null with `userErrors` when refused.
 #[derive(SimpleObject, Default)]
 pub struct UpsertVisitPayload {
     pub visit: Option<Visit>,
     pub walk: Option<Walk>,
-    /// Null when nothing changed.
+    /// Whether this call created it; null when it was refused.
     pub created: Option<bool>,
     /// Notes that read as a judgement or name a person.
     pub warnings: Vec<EvidenceWarning>,
@@ -78,11 +80,12 @@ pub struct UpsertObserverInput {
     pub idempotency_key: Option<String>,
 }
 
-/// The observer as stored, and whether this call created them.
+/// The observer as stored, and whether this call created them; null with
+/// `userErrors` when refused.
 #[derive(SimpleObject, Default)]
 pub struct UpsertObserverPayload {
     pub observer: Option<Observer>,
-    /// Null when nothing changed.
+    /// Whether this call created them; null when it was refused.
     pub created: Option<bool>,
     /// Why nothing changed: empty when the mutation succeeded.
     pub user_errors: Vec<UserError>,
@@ -115,11 +118,12 @@ pub struct UpsertActionInput {
     pub idempotency_key: Option<String>,
 }
 
-/// The action as stored, and whether this call created it.
+/// The action as stored, and whether this call created it; null with
+/// `userErrors` when refused.
 #[derive(SimpleObject, Default)]
 pub struct UpsertActionPayload {
     pub action: Option<Action>,
-    /// Null when nothing changed.
+    /// Whether this call created it; null when it was refused.
     pub created: Option<bool>,
     /// Wording that reads as a judgement or names a person.
     pub warnings: Vec<EvidenceWarning>,
