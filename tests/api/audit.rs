@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::on_both_stores;
+use crate::user_errors::{refusal, user_error};
 use crate::walks::{RECORD_RATINGS, add_visit, create_walk, rate, submit, walk_input};
 
 const TRAIL: &str = "query($id: ID!) { walk(id: $id) {
@@ -22,7 +23,11 @@ async fn a_walk_trail_lists_each_change_with_before_and_after(app: TestApp) {
     let refused = json!({ "input": { "walkId": walk, "visitId": visit,
         "ratings": [{ "indicatorCode": "RL1", "level": 9 }] } });
     let body = app.graphql(&token, RECORD_RATINGS, refused).await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    let message = "level 9 is outside the protocol's scale (1–4)";
+    assert_eq!(
+        refusal(&body, "recordRatings"),
+        user_error("BAD_USER_INPUT", Some("ratings.0.level"), message)
+    );
     submit(&app, &token, &walk).await;
 
     let data = app.data(&token, TRAIL, json!({ "id": walk })).await;
@@ -100,7 +105,7 @@ async fn a_settings_change_is_audited_for_the_trust(app: TestApp) {
     use sea_orm::{ConnectionTrait, Statement};
     app.import_schools().await;
     let change = "mutation { updateRecordingSettings(input: { strictNeutralLanguage: true }) {
-      trust { uid } } }";
+      trust { uid } userErrors { code } } }";
     app.data(&app.leader("2516"), change, json!({})).await;
     let sql = "SELECT trust_id, actor, action, before, after FROM audit_events";
     let backend = app.db().get_database_backend();
@@ -131,7 +136,7 @@ async fn a_settings_change_is_audited_for_the_trust(app: TestApp) {
 }
 
 const AMEND: &str = "mutation($input: AmendRatingsInput!) { amendRatings(input: $input) {
-  ratings { level } } }";
+  ratings { level } userErrors { field code message } } }";
 
 async fn a_submitted_walk_is_corrected_only_by_an_audited_amendment(app: TestApp) {
     app.import_schools().await;
@@ -146,7 +151,10 @@ async fn a_submitted_walk_is_corrected_only_by_an_audited_amendment(app: TestApp
     };
     let early = app.graphql(&token, AMEND, amend("Typo")).await;
     let message = "the walk is IN_PROGRESS; only a SUBMITTED or DEBRIEFED walk is amended";
-    assert_eq!(early["errors"][0]["message"], message);
+    assert_eq!(
+        refusal(&early, "amendRatings"),
+        user_error("BAD_USER_INPUT", Some("walkId"), message)
+    );
     submit(&app, &token, &walk).await;
 
     let observer = app.token_for("obs-lead", "2516", &[Role::Observer], None);

@@ -1,16 +1,18 @@
-//! Bad input gets a clear error with `extensions.code`, and nothing is
-//! written.
+//! Bad input gets a clear error, and nothing is written: a mutation's
+//! user error naming the field, or a top-level error with
+//! `extensions.code` for a request that cannot run.
 
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::on_both_stores;
+use crate::user_errors::{refusal, user_error};
 use crate::walks::{CREATE_WALK, RECORD_RATINGS, add_visit, create_walk, walk_input};
 
 const RATINGS_OF_WALK: &str = "query($id: ID!) { walk(id: $id) {
   visits(first: 5) { nodes { ratings(first: 5) { nodes { level } } } } } }";
 
-/// The one error of a response, without its source location.
+/// The one top-level error of a response, without its source location.
 fn only_error(body: &Value) -> Value {
     let errors = body["errors"].as_array().expect("errors");
     assert_eq!(errors.len(), 1, "{body}");
@@ -19,7 +21,7 @@ fn only_error(body: &Value) -> Value {
 }
 
 fn bad(field: &str, message: &str) -> Value {
-    json!({ "message": message, "extensions": { "code": "BAD_USER_INPUT", "field": field } })
+    user_error("BAD_USER_INPUT", Some(field), message)
 }
 
 async fn bad_ratings_are_rejected_whole(app: TestApp) {
@@ -62,7 +64,7 @@ async fn bad_ratings_are_rejected_whole(app: TestApp) {
         let body = app
             .graphql(&token, RECORD_RATINGS, json!({ "input": input }))
             .await;
-        assert_eq!(only_error(&body), expected);
+        assert_eq!(refusal(&body, "recordRatings"), expected);
     }
     let stored = app
         .data(&token, RATINGS_OF_WALK, json!({ "id": walk }))
@@ -116,15 +118,16 @@ async fn a_walk_needs_exactly_one_lead_and_a_submitted_walk_is_locked(app: TestA
         .graphql(&token, CREATE_WALK, json!({ "input": input }))
         .await;
     assert_eq!(
-        only_error(&body),
+        refusal(&body, "createWalk"),
         bad("observers", "a walk has exactly one lead observer; 2 given")
     );
 
     let walk = create_walk(&app, &token, walk_input(137106, &protocol, "2025-10-07")).await;
-    let submit = "mutation($id: ID!) { submitWalk(input: { walkId: $id }) { walk { status } } }";
+    let submit = "mutation($id: ID!) { submitWalk(input: { walkId: $id }) {
+      walk { status } userErrors { field code message } } }";
     let body = app.graphql(&token, submit, json!({ "id": walk })).await;
     let expected = "the walk is PLANNED with no visits; add a visit before submitting";
-    assert_eq!(only_error(&body), bad("walkId", expected));
+    assert_eq!(refusal(&body, "submitWalk"), bad("walkId", expected));
 
     let visit = add_visit(&app, &token, &walk, "English", 7).await;
     app.data(&token, submit, json!({ "id": walk })).await;
@@ -134,7 +137,7 @@ async fn a_walk_needs_exactly_one_lead_and_a_submitted_walk_is_locked(app: TestA
         .graphql(&token, RECORD_RATINGS, json!({ "input": late }))
         .await;
     let expected = "the walk is SUBMITTED; its visits and ratings are locked";
-    assert_eq!(only_error(&body), bad("walkId", expected));
+    assert_eq!(refusal(&body, "recordRatings"), bad("walkId", expected));
 }
 
 async fn control_characters_and_oversized_lists_are_refused(app: TestApp) {
@@ -147,7 +150,7 @@ async fn control_characters_and_oversized_lists_are_refused(app: TestApp) {
         .graphql(&token, CREATE_WALK, json!({ "input": input }))
         .await;
     assert_eq!(
-        only_error(&body),
+        refusal(&body, "createWalk"),
         bad("purpose", "control characters are not allowed")
     );
 
@@ -160,15 +163,17 @@ async fn control_characters_and_oversized_lists_are_refused(app: TestApp) {
         .graphql(&token, CREATE_WALK, json!({ "input": input }))
         .await;
     assert_eq!(
-        only_error(&body),
+        refusal(&body, "createWalk"),
         bad("observers", "at most 20 entries are allowed")
     );
 
     let schools = "{ schools(first: 5, phase: \"a\\u0000b\") { nodes { urn } } }";
     let body = app.graphql(&token, schools, json!({})).await;
+    let message = "control characters are not allowed";
+    let extensions = json!({ "code": "BAD_USER_INPUT", "field": "filter" });
     assert_eq!(
         only_error(&body),
-        bad("filter", "control characters are not allowed")
+        json!({ "message": message, "extensions": extensions })
     );
 }
 

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use crate::helpers::TestApp;
 use crate::on_both_stores;
+use crate::user_errors::{refusal, refused_with, user_error};
 use crate::walks::{ADD_VISIT, RECORD_RATINGS, SUBMIT_WALK, add_visit, create_walk, walk_input};
 
 const STATUS: &str =
@@ -44,13 +45,11 @@ async fn a_submit_racing_visits_and_ratings_stays_submitted(app: TestApp) {
         let mut submitted = false;
         for racer in racers {
             let (i, body) = racer.await.unwrap();
-            match body.get("errors") {
+            match refused_with(&body) {
                 None if i == 0 => submitted = true,
                 None if i % 2 == 1 => added += 1,
                 None => {}
-                Some(errors) => {
-                    assert_eq!(errors[0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
-                }
+                Some(code) => assert_eq!(code, "BAD_USER_INPUT", "{body}"),
             }
         }
         assert!(submitted, "the walk had a visit, so submit must succeed");
@@ -97,13 +96,12 @@ async fn a_write_based_on_an_old_read_gets_conflict_and_changes_nothing(app: Tes
     let visit = |version: i64| json!({ "input": { "walkId": walk, "subject": "Art", "minutes": 10, "expectedVersion": version } });
     app.data(&token, ADD_VISIT, visit(1)).await;
     let stale = app.graphql(&token, ADD_VISIT, visit(1)).await;
-    assert_eq!(
-        stale["errors"][0]["extensions"],
-        json!({ "code": "CONFLICT" })
-    );
     let message =
         "the walk changed since you read it (now version 2); read it again before writing";
-    assert_eq!(stale["errors"][0]["message"], message);
+    assert_eq!(
+        refusal(&stale, "addVisit"),
+        user_error("CONFLICT", None, message)
+    );
     let read = app.data(&token, VERSION, json!({ "id": walk })).await;
     assert_eq!(
         (
@@ -131,12 +129,7 @@ async fn a_write_based_on_an_old_read_gets_conflict_and_changes_nothing(app: Tes
     let mut codes = Vec::new();
     for racer in racers {
         let body = racer.await.unwrap();
-        codes.push(
-            body["errors"][0]["extensions"]["code"]
-                .as_str()
-                .unwrap_or("OK")
-                .to_owned(),
-        );
+        codes.push(refused_with(&body).unwrap_or_else(|| "OK".to_owned()));
     }
     codes.sort();
     assert_eq!(codes, ["CONFLICT", "OK"]);

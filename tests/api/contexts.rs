@@ -5,10 +5,11 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::on_both_stores;
+use crate::user_errors::{refusal, user_error};
 
 const RECORD: &str = "mutation($urn: Int!, $on: Date!, $note: String!) {
   recordSchoolContext(input: { schoolUrn: $urn, writtenOn: $on, note: $note }) {
-    school { urn } context { version writtenOn note } } }";
+    school { urn } context { version writtenOn note } userErrors { field code message } } }";
 
 const READ: &str = "query($urn: Int!) { school(urn: $urn) {
   context { version note } contextHistory(first: 10) { nodes { version writtenOn } } } }";
@@ -58,8 +59,8 @@ async fn only_leaders_in_scope_write_a_school_context(app: TestApp) {
     ] {
         let body = app.graphql(&token, RECORD, text.clone()).await;
         assert_eq!(
-            body["errors"][0]["extensions"],
-            json!({ "code": "NOT_FOUND" })
+            refusal(&body, "recordSchoolContext"),
+            user_error("NOT_FOUND", None, "No school with this URN")
         );
     }
     let data = app

@@ -5,22 +5,27 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::on_both_stores;
+use crate::user_errors::{refusal, user_error};
 use crate::walks::{ADD_VISIT, add_visit, create_walk, rate, submit, walk_input};
 
 const DEBRIEF: &str = "mutation($input: RecordDebriefInput!) { recordDebrief(input: $input) {
   walk { status } debrief { heldOn participants strengths reflections }
-  actions { id description ownerRole dueOn status schoolUrn } warnings { text } } }";
+  actions { id description ownerRole dueOn status schoolUrn } warnings { text }
+  userErrors { field code message } } }";
 
-const CLOSE: &str = "mutation($id: ID!) { closeWalk(input: { walkId: $id }) { walk { status } } }";
+const CLOSE: &str = "mutation($id: ID!) { closeWalk(input: { walkId: $id }) {
+  walk { status } userErrors { field code message } } }";
 
 const CANCEL: &str = "mutation($id: ID!) {
-  cancelWalk(input: { walkId: $id, reason: \"School closed for snow\" }) { walk { status } } }";
+  cancelWalk(input: { walkId: $id, reason: \"School closed for snow\" }) {
+    walk { status } userErrors { field code message } } }";
 
 const ACTIONS: &str = "query($urn: Int, $on: Date) {
   actions(first: 10, schoolUrn: $urn, overdueOn: $on) { nodes { description status dueOn } } }";
 
 const UPDATE: &str = "mutation($id: ID!) {
-  updateAction(input: { actionId: $id, status: DONE }) { action { status } } }";
+  updateAction(input: { actionId: $id, status: DONE }) {
+    action { status } userErrors { field code message } } }";
 
 fn debrief_input(walk: &str, held_on: &str) -> Value {
     json!({ "input": {
@@ -104,14 +109,13 @@ async fn illegal_transitions_name_the_current_state_and_change_nothing(app: Test
     let (submitted, protocol) = submitted_walk(&app).await;
     let token = app.leader("2516");
     let planned = create_walk(&app, &token, walk_input(137106, &protocol, "2025-10-09")).await;
-    let error = |body: Value| json!({ "message": body["errors"][0]["message"], "extensions": body["errors"][0]["extensions"] });
-    let bad = |message: &str, field: &str| json!({ "message": message, "extensions": { "code": "BAD_USER_INPUT", "field": field } });
+    let bad = |message: &str, field: &str| user_error("BAD_USER_INPUT", Some(field), message);
 
     let body = app
         .graphql(&token, DEBRIEF, debrief_input(&planned, "2025-10-10"))
         .await;
     assert_eq!(
-        error(body),
+        refusal(&body, "recordDebrief"),
         bad(
             "the walk is PLANNED; only a SUBMITTED walk can become DEBRIEFED",
             "walkId"
@@ -119,7 +123,7 @@ async fn illegal_transitions_name_the_current_state_and_change_nothing(app: Test
     );
     let body = app.graphql(&token, CLOSE, json!({ "id": submitted })).await;
     assert_eq!(
-        error(body),
+        refusal(&body, "closeWalk"),
         bad(
             "the walk is SUBMITTED; only a DEBRIEFED walk can become CLOSED",
             "walkId"
@@ -129,12 +133,12 @@ async fn illegal_transitions_name_the_current_state_and_change_nothing(app: Test
         .graphql(&token, CANCEL, json!({ "id": submitted }))
         .await;
     let expected = "the walk is SUBMITTED; only a PLANNED or IN_PROGRESS walk can become CANCELLED";
-    assert_eq!(error(body), bad(expected, "walkId"));
+    assert_eq!(refusal(&body, "cancelWalk"), bad(expected, "walkId"));
     let body = app
         .graphql(&token, DEBRIEF, debrief_input(&submitted, "2025-10-06"))
         .await;
     assert_eq!(
-        error(body),
+        refusal(&body, "recordDebrief"),
         bad("a debrief is held on or after the walk", "heldOn")
     );
 
@@ -150,7 +154,7 @@ async fn illegal_transitions_name_the_current_state_and_change_nothing(app: Test
     let visit = json!({ "input": { "walkId": planned, "subject": "Art", "minutes": 10 } });
     let body = app.graphql(&token, ADD_VISIT, visit).await;
     assert_eq!(
-        error(body),
+        refusal(&body, "addVisit"),
         bad(
             "the walk is CANCELLED; its visits and ratings are locked",
             "walkId"
@@ -189,8 +193,8 @@ async fn overdue_actions_are_listed_per_school_and_trust_within_scope(app: TestA
         .graphql(&elsewhere, UPDATE, json!({ "id": first }))
         .await;
     assert_eq!(
-        body["errors"][0]["extensions"],
-        json!({ "code": "NOT_FOUND" })
+        refusal(&body, "updateAction"),
+        user_error("NOT_FOUND", None, "No action with this id")
     );
     let other_trust = app.leader("3111");
     assert_eq!(
@@ -215,7 +219,8 @@ async fn every_move_from_every_state_follows_the_lifecycle(app: TestApp) {
     app.import_schools().await;
     let protocol = app.import_core_protocol("2516").await;
     let token = app.leader("2516");
-    let submit_q = "mutation($id: ID!) { submitWalk(input: { walkId: $id }) { walk { status } } }";
+    let submit_q = "mutation($id: ID!) { submitWalk(input: { walkId: $id }) {
+      walk { status } userErrors { code } } }";
     let moves: [Move; 4] = [
         (submit_q, |w| json!({ "id": w })),
         (DEBRIEF, |w| debrief_input(w, "2025-12-31")),
@@ -264,13 +269,13 @@ async fn every_move_from_every_state_follows_the_lifecycle(app: TestApp) {
                 }
             }
             let body = app.graphql(&token, query, vars(&walk)).await;
-            let ok = body.get("errors").is_none();
+            assert!(body.get("errors").is_none(), "{body}");
+            let payload = body["data"].as_object().unwrap().values().next().unwrap();
+            let ok = payload["userErrors"] == json!([]);
             assert_eq!(ok, allowed[m], "move {m} from {state}: {body}");
             if !ok {
-                assert_eq!(
-                    body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
-                    "{body}"
-                );
+                assert_eq!(payload["walk"], Value::Null, "{body}");
+                assert_eq!(payload["userErrors"][0]["code"], "BAD_USER_INPUT", "{body}");
                 let read = "query($id: ID!) { walk(id: $id) { status } }";
                 let now = app.data(&token, read, json!({ "id": walk })).await;
                 assert_eq!(now["walk"]["status"], *state, "move {m} changed {state}");

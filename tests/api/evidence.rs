@@ -6,14 +6,15 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::on_both_stores;
+use crate::user_errors::{refusal, user_error};
 use crate::walks::{add_visit, create_walk, walk_input};
 
 const RECORD: &str = "mutation($input: RecordRatingsInput!) { recordRatings(input: $input) {
-  ratings { evidence } warnings { field kind text message } } }";
+  ratings { evidence } warnings { field kind text message } userErrors { field code message } } }";
 
 const SETTINGS: &str = "mutation($input: UpdateRecordingSettingsInput!) {
   updateRecordingSettings(input: $input) { trust { uid strictNeutralLanguage
-    usesDefaultJudgementalTerms judgementalTerms } } }";
+    usesDefaultJudgementalTerms judgementalTerms } userErrors { field code message } } }";
 
 const SETTINGS_READ: &str = "{ trust { strictNeutralLanguage usesDefaultJudgementalTerms } }";
 
@@ -80,17 +81,12 @@ async fn a_strict_trust_refuses_such_evidence_and_writes_nothing(app: TestApp) {
     let body = app
         .graphql(&leader, RECORD, entries(&walk, &visit, &evidence))
         .await;
-    assert_eq!(body["data"], Value::Null);
-    let expected = json!({
-        "message": "the trust records evidence neutrally: 'excellent' judges rather than \
-                    describes; record what was seen or heard; 'Mr Jones' looks like a person's \
-                    name; evidence never identifies anyone",
-        "extensions": { "code": "BAD_USER_INPUT", "field": "ratings.1.evidence" },
-    });
-    let error = &body["errors"][0];
+    let message = "the trust records evidence neutrally: 'excellent' judges rather than \
+                   describes; record what was seen or heard; 'Mr Jones' looks like a person's \
+                   name; evidence never identifies anyone";
     assert_eq!(
-        json!({ "message": error["message"], "extensions": error["extensions"] }),
-        expected
+        refusal(&body, "recordRatings"),
+        user_error("BAD_USER_INPUT", Some("ratings.1.evidence"), message)
     );
 
     let read = "query($id: ID!) { walk(id: $id) {
@@ -171,7 +167,7 @@ async fn visit_notes_are_checked_like_evidence(app: TestApp) {
     let (walk, _) = open_visit(&app).await;
     let leader = app.leader("2516");
     let add = "mutation($input: AddVisitInput!) { addVisit(input: $input) {
-      visit { notes } warnings { field kind text } } }";
+      visit { notes } warnings { field kind text } userErrors { code } } }";
     let input = json!({ "input": { "walkId": walk, "subject": "Science", "minutes": 12,
         "notes": "Dr Evans ran an outstanding practical." } });
     let data = app.data(&leader, add, input).await;

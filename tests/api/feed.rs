@@ -21,7 +21,7 @@ const CHANGES: &str = "query($after: String, $first: Int) {
 const LATEST: &str = "{ changes(last: 1) { pageInfo { endCursor } } }";
 
 const DELETE_VISIT: &str = "mutation($input: DeleteVisitInput!) {
-  deleteVisit(input: $input) { deletedVisitId walk { id version } } }";
+  deleteVisit(input: $input) { deletedVisitId walk { id version } userErrors { code } } }";
 
 /// The feed's cursor now: entries after it are the changes still to come.
 async fn latest(app: &TestApp, token: &str) -> Value {

@@ -20,7 +20,7 @@ const POLL: &str = "query($after: String) {
   } }";
 
 const DELETE_VISIT: &str = "mutation($input: DeleteVisitInput!) {
-  deleteVisit(input: $input) { walk { id } } }";
+  deleteVisit(input: $input) { walk { id } userErrors { code } } }";
 
 /// The reader's copy: record id to what it last read of it.
 type Copy = BTreeMap<String, Value>;

@@ -242,11 +242,17 @@ impl TestApp {
         without_cost(body)
     }
 
-    /// Like [`graphql`](Self::graphql) but the response must carry no error;
-    /// returns `data`.
+    /// Like [`graphql`](Self::graphql) but the response must carry no error,
+    /// top-level or in a mutation's `userErrors`; returns `data`.
     pub async fn data(&self, token: &str, query: &str, variables: Value) -> Value {
         let body = self.graphql(token, query, variables).await;
         assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        let fields = body["data"].as_object().into_iter().flatten();
+        let refused = fields.filter_map(|(_, payload)| payload["userErrors"].as_array());
+        assert!(
+            refused.flatten().next().is_none(),
+            "unexpected userErrors: {body}"
+        );
         body["data"].clone()
     }
 

@@ -6,13 +6,15 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::on_both_stores;
+use crate::user_errors::{refusal, user_error};
 use crate::walks::{add_visit, create_walk, rate, submit, walk_input};
 
 const CREATE: &str = "mutation($input: CreateHighlightInput!) { createHighlight(input: $input) {
-  highlight { id title publishedAt focusArea { key } school { urn } } warnings { text } } }";
+  highlight { id title publishedAt focusArea { key } school { urn } } warnings { text }
+  userErrors { field code message } } }";
 
-const PUBLISH: &str = "mutation($id: ID!) {
-  publishHighlight(input: { highlightId: $id }) { highlight { title publishedAt } } }";
+const PUBLISH: &str = "mutation($id: ID!) { publishHighlight(input: { highlightId: $id }) {
+  highlight { title publishedAt } userErrors { field code message } } }";
 
 const LIST: &str = "{ highlights(first: 10) { nodes { title school { urn name } } } }";
 
@@ -31,12 +33,20 @@ async fn a_highlight_is_shared_with_every_school_once_published(app: TestApp) {
     let early = app
         .graphql(&leader, CREATE, input(&walk, "routines-for-learning"))
         .await;
-    assert_eq!(early["errors"][0]["extensions"]["field"], "walkId");
+    let message = "highlights come from submitted walks";
+    assert_eq!(
+        refusal(&early, "createHighlight"),
+        user_error("BAD_USER_INPUT", Some("walkId"), message)
+    );
     submit(&app, &leader, &walk).await;
     let unknown = app
         .graphql(&leader, CREATE, input(&walk, "no-such-area"))
         .await;
-    assert_eq!(unknown["errors"][0]["extensions"]["field"], "focusAreaKey");
+    let message = "the walk's protocol has no focus area 'no-such-area'";
+    assert_eq!(
+        refusal(&unknown, "createHighlight"),
+        user_error("BAD_USER_INPUT", Some("focusAreaKey"), message)
+    );
 
     let observer = app.token("2516", &[Role::Observer], Some(vec![137106]));
     let body = app
@@ -73,8 +83,8 @@ async fn a_highlight_is_shared_with_every_school_once_published(app: TestApp) {
     );
     let body = app.graphql(&elsewhere, PUBLISH, json!({ "id": id })).await;
     assert_eq!(
-        body["errors"][0]["extensions"],
-        json!({ "code": "NOT_FOUND" })
+        refusal(&body, "publishHighlight"),
+        user_error("NOT_FOUND", None, "No highlight with this id")
     );
 
     let published = app.data(&own, PUBLISH, json!({ "id": id })).await;
@@ -86,7 +96,7 @@ async fn a_highlight_is_shared_with_every_school_once_published(app: TestApp) {
         shared
     );
     let note = "mutation { recordSchoolContext(input: { schoolUrn: 137106,
-      writtenOn: \"2025-09-01\", note: \"New head started.\" }) { context { version } } }";
+      writtenOn: \"2025-09-01\", note: \"New head started.\" }) { context { version } userErrors { code } } }";
     app.data(&own, note, json!({})).await;
     let context = "{ highlights(first: 10) { nodes { school { context { note }
       contextHistory(first: 10) { totalCount nodes { note } } } } } }";

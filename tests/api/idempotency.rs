@@ -7,10 +7,12 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::on_both_stores;
+use crate::user_errors::{refusal, user_error};
 use crate::walks::walk_input;
 
 const CREATE: &str = "mutation($input: CreateWalkInput!) {
-  createWalk(input: $input) { clientMutationId walk { id date version } } }";
+  createWalk(input: $input) { clientMutationId walk { id date version }
+    userErrors { field code message } } }";
 
 async fn walks_stored(app: &TestApp) -> i64 {
     let backend = app.db().get_database_backend();
@@ -94,11 +96,16 @@ async fn a_failed_write_frees_its_key_and_bad_keys_are_refused(app: TestApp) {
     let mut wrong = keyed(&protocol, "2025-10-07", "k2");
     wrong["input"]["schoolUrn"] = json!(999999);
     let body = app.graphql(&token, CREATE, wrong).await;
-    assert_eq!(code(&body), "NOT_FOUND", "{body}");
+    let unknown = user_error("NOT_FOUND", None, "No school with this URN");
+    assert_eq!(refusal(&body, "createWalk"), unknown);
+    assert_eq!(body["data"]["createWalk"]["clientMutationId"], "c1");
+    assert_eq!(walks_stored(&app).await, 0);
     let body = app
         .graphql(&token, CREATE, keyed(&protocol, "2025-10-07", "k2"))
         .await;
     assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(body["data"]["createWalk"]["userErrors"], json!([]));
+    assert_eq!(body["data"]["createWalk"]["walk"]["date"], "2025-10-07");
     assert_eq!(walks_stored(&app).await, 1);
 
     for bad in ["", &"k".repeat(201), "line\nbreak"] {

@@ -35,5 +35,6 @@ mod statements;
 mod tenancy;
 mod ts_client;
 mod upserts;
+mod user_errors;
 mod variation;
 mod walks;

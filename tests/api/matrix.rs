@@ -1,5 +1,6 @@
-//! Each role against each kind of write: allowed, FORBIDDEN, or NOT_FOUND
-//! when the record is outside the caller's scope.
+//! Each role against each kind of write: allowed, FORBIDDEN (a top-level
+//! error), or NOT_FOUND (a user error) when the record is outside the
+//! caller's scope.
 
 use api::auth::Role;
 use serde_json::{Value, json};
@@ -38,7 +39,7 @@ async fn fixture(app: &TestApp, protocol: &str, day: u32) -> Fixture {
     submit(app, &leader, &submitted).await;
     let create = "mutation($w: ID!) { createHighlight(input: { walkId: $w,
       focusAreaKey: \"routines-for-learning\", title: \"Starters\", description: \"Quiz.\" }) {
-      highlight { id } } }";
+      highlight { id } userErrors { code } } }";
     let data = app.data(&leader, create, json!({ "w": submitted })).await;
     let highlight = data["createHighlight"]["highlight"]["id"]
         .as_str()
@@ -53,57 +54,70 @@ async fn fixture(app: &TestApp, protocol: &str, day: u32) -> Fixture {
     }
 }
 
-/// Every write once, as `token`: the error code of each, or "OK".
+/// How a write ended: "OK", "FORBIDDEN" as a top-level error, or
+/// "NOT_FOUND" as a user error; anything else is spelt out.
+fn outcome(body: &Value) -> String {
+    let top = body["errors"][0]["extensions"]["code"].as_str();
+    let payload = body["data"]
+        .as_object()
+        .and_then(|data| data.values().next());
+    let user = payload.and_then(|p| p["userErrors"][0]["code"].as_str());
+    match (top, user) {
+        (None, None) => "OK".to_owned(),
+        (Some("FORBIDDEN"), None) => "FORBIDDEN".to_owned(),
+        (None, Some("NOT_FOUND")) => "NOT_FOUND".to_owned(),
+        (top, user) => format!("top-level {top:?}, user error {user:?}: {body}"),
+    }
+}
+
+/// Every write once, as `token`: how each ended.
 async fn outcomes(app: &TestApp, token: &str, f: &Fixture) -> Vec<String> {
     let mut team = walk_input(137106, &f.protocol, "2025-12-01");
     team["observers"][0]["reference"] = json!("obs-x-lead");
     let writes: Vec<(&str, Value)> = vec![
         (
-            "mutation($i: CreateWalkInput!) { createWalk(input: $i) { walk { id } } }",
+            "mutation($i: CreateWalkInput!) { createWalk(input: $i) { walk { id } userErrors { code } } }",
             team,
         ),
         (
-            "mutation($i: AddVisitInput!) { addVisit(input: $i) { visit { id } } }",
+            "mutation($i: AddVisitInput!) { addVisit(input: $i) { visit { id } userErrors { code } } }",
             json!({ "walkId": f.open, "subject": "Art", "minutes": 10 }),
         ),
         (
-            "mutation($i: RecordRatingsInput!) { recordRatings(input: $i) { visit { id } } }",
+            "mutation($i: RecordRatingsInput!) { recordRatings(input: $i) { visit { id } userErrors { code } } }",
             json!({ "walkId": f.open, "visitId": f.visit, "ratings": [{ "indicatorCode": "RL2", "level": 3 }] }),
         ),
         (
-            "mutation($i: RecordDebriefInput!) { recordDebrief(input: $i) { walk { id } } }",
+            "mutation($i: RecordDebriefInput!) { recordDebrief(input: $i) { walk { id } userErrors { code } } }",
             json!({ "walkId": f.submitted, "heldOn": "2025-12-02", "participants": ["HEAD"],
                     "strengths": "Calm starts.", "reflections": "Varied.", "actions": [] }),
         ),
         (
-            "mutation($i: UpdateRecordingSettingsInput!) { updateRecordingSettings(input: $i) { trust { uid } } }",
+            "mutation($i: UpdateRecordingSettingsInput!) { updateRecordingSettings(input: $i) { trust { uid } userErrors { code } } }",
             json!({ "strictNeutralLanguage": false }),
         ),
         (
-            "mutation($i: RecordSchoolContextInput!) { recordSchoolContext(input: $i) { school { urn } } }",
+            "mutation($i: RecordSchoolContextInput!) { recordSchoolContext(input: $i) { school { urn } userErrors { code } } }",
             json!({ "schoolUrn": 137106, "writtenOn": "2025-12-01", "note": "Context." }),
         ),
         (
-            "mutation($i: PublishHighlightInput!) { publishHighlight(input: $i) { highlight { id } } }",
+            "mutation($i: PublishHighlightInput!) { publishHighlight(input: $i) { highlight { id } userErrors { code } } }",
             json!({ "highlightId": f.highlight }),
         ),
         (
-            "mutation($i: SaveProtocolDraftInput!) { saveProtocolDraft(input: $i) { protocol { id } } }",
+            "mutation($i: SaveProtocolDraftInput!) { saveProtocolDraft(input: $i) { protocol { id } userErrors { code } } }",
             json!({ "key": "k", "name": "N", "purpose": "P", "focusAreas": [{ "key": "f", "lens": "FIDELITY",
                 "title": "F", "indicators": [{ "code": "F1", "statement": "S" }] }],
                 "scale": { "levels": [{ "value": 1, "label": "L" }], "secureThreshold": 1,
                            "allowsNotObserved": false } }),
         ),
     ];
-    let mut codes = Vec::new();
+    let mut outcomes = Vec::new();
     for (query, input) in writes {
         let body = app.graphql(token, query, json!({ "i": input })).await;
-        let code = body["errors"][0]["extensions"]["code"]
-            .as_str()
-            .unwrap_or("OK");
-        codes.push(code.to_owned());
+        outcomes.push(outcome(&body));
     }
-    codes
+    outcomes
 }
 
 async fn each_role_may_do_what_its_verbs_allow_within_its_scope(app: TestApp) {

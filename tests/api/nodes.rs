@@ -145,13 +145,14 @@ async fn mutations_echo_the_client_mutation_id(app: TestApp) {
     let mut input = crate::walks::walk_input(137106, &protocol, "2025-10-07");
     input["clientMutationId"] = json!("outbox-41");
     let create = "mutation($input: CreateWalkInput!) {
-      createWalk(input: $input) { clientMutationId walk { id } } }";
+      createWalk(input: $input) { clientMutationId walk { id } userErrors { code } } }";
     let data = app.data(&token, create, json!({ "input": input })).await;
     assert_eq!(data["createWalk"]["clientMutationId"], "outbox-41");
 
     let walk = data["createWalk"]["walk"]["id"].clone();
     let visit = json!({ "walkId": walk, "subject": "Art", "minutes": 10 });
-    let add = "mutation($input: AddVisitInput!) { addVisit(input: $input) { clientMutationId } }";
+    let add = "mutation($input: AddVisitInput!) {
+      addVisit(input: $input) { clientMutationId userErrors { code } } }";
     let data = app.data(&token, add, json!({ "input": visit })).await;
     assert_eq!(data["addVisit"]["clientMutationId"], Value::Null);
 }

@@ -6,16 +6,24 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::on_both_stores;
+use crate::user_errors::{refusal, user_error};
 use crate::walks::{CREATE_WALK, walk_input};
 
 const SAVE: &str = "mutation($input: SaveProtocolDraftInput!) { saveProtocolDraft(input: $input) {
-  protocol { id key version status purpose publishedAt focusAreas { indicators { code } } } } }";
+  protocol { id key version status purpose publishedAt focusAreas { indicators { code } } }
+  userErrors { field code message } } }";
 
 const PUBLISH: &str = "mutation($id: ID!) { publishProtocol(input: { protocolId: $id }) {
-  protocol { version status publishedAt } } }";
+  protocol { version status publishedAt } userErrors { field code message } } }";
 
 const RETIRE: &str = "mutation($id: ID!) { retireProtocol(input: { protocolId: $id }) {
-  protocol { version status } } }";
+  protocol { version status } userErrors { field code message } } }";
+
+/// The user error of a walk on a version that is not published.
+fn unpublished() -> Value {
+    let message = "walks use published protocol versions only";
+    user_error("BAD_USER_INPUT", Some("protocolId"), message)
+}
 
 fn draft(purpose: &str, threshold: i32) -> Value {
     let levels: Vec<Value> = (1..=4)
@@ -29,10 +37,6 @@ fn draft(purpose: &str, threshold: i32) -> Value {
                 { "code": "RL1", "statement": "The lesson opens with a short retrieval task." },
                 { "code": "RL5", "statement": "Pupils rehearse answers with a partner." }] }],
     } })
-}
-
-fn error(body: &Value) -> Value {
-    json!({ "message": body["errors"][0]["message"], "extensions": body["errors"][0]["extensions"] })
 }
 
 async fn a_draft_becomes_the_next_version_and_only_published_ones_take_walks(app: TestApp) {
@@ -60,7 +64,7 @@ async fn a_draft_becomes_the_next_version_and_only_published_ones_take_walks(app
             json!({ "input": walk_input(137106, &id, "2025-10-07") }),
         )
         .await;
-    assert_eq!(body["errors"][0]["extensions"]["field"], "protocolId");
+    assert_eq!(refusal(&body, "createWalk"), unpublished());
 
     let again = app
         .data(&leader, SAVE, draft("Check partner talk in every room.", 3))
@@ -79,9 +83,9 @@ async fn a_draft_becomes_the_next_version_and_only_published_ones_take_walks(app
     );
     assert!(published["publishProtocol"]["protocol"]["publishedAt"].is_string());
     let twice = app.graphql(&leader, PUBLISH, json!({ "id": id })).await;
-    let expected = json!({ "message": "the protocol version is PUBLISHED; only a DRAFT version can become PUBLISHED",
-        "extensions": { "code": "BAD_USER_INPUT", "field": "protocolId" } });
-    assert_eq!(error(&twice), expected);
+    let message = "the protocol version is PUBLISHED; only a DRAFT version can become PUBLISHED";
+    let expected = user_error("BAD_USER_INPUT", Some("protocolId"), message);
+    assert_eq!(refusal(&twice, "publishProtocol"), expected);
 
     let retired = app.data(&leader, RETIRE, json!({ "id": first })).await;
     assert_eq!(
@@ -95,7 +99,7 @@ async fn a_draft_becomes_the_next_version_and_only_published_ones_take_walks(app
             json!({ "input": walk_input(137106, &first, "2025-10-07") }),
         )
         .await;
-    assert_eq!(body["errors"][0]["extensions"]["field"], "protocolId");
+    assert_eq!(refusal(&body, "createWalk"), unpublished());
     app.data(
         &leader,
         CREATE_WALK,
@@ -112,15 +116,18 @@ async fn a_bad_draft_or_the_wrong_caller_changes_nothing(app: TestApp) {
     app.import_core_protocol("2516").await;
     let leader = app.leader("2516");
     let body = app.graphql(&leader, SAVE, draft("A purpose.", 7)).await;
+    let message =
+        "protocol trust-core: the secure threshold 7 is not one of the levels {1, 2, 3, 4}";
     assert_eq!(
-        body["errors"][0]["extensions"],
-        json!({ "code": "BAD_USER_INPUT", "field": "input" })
+        refusal(&body, "saveProtocolDraft"),
+        user_error("BAD_USER_INPUT", Some("input"), message)
     );
     for token in [
         app.token("2516", &[Role::SchoolLeader], Some(vec![137106])),
         app.token("2516", &[Role::Analyst, Role::Partner], None),
     ] {
         let body = app.graphql(&token, SAVE, draft("A purpose.", 3)).await;
+        assert_eq!(body["data"], Value::Null, "{body}");
         assert_eq!(
             body["errors"][0]["extensions"],
             json!({ "code": "FORBIDDEN" })
@@ -132,8 +139,8 @@ async fn a_bad_draft_or_the_wrong_caller_changes_nothing(app: TestApp) {
         .graphql(&app.leader("3111"), PUBLISH, json!({ "id": id }))
         .await;
     assert_eq!(
-        body["errors"][0]["extensions"],
-        json!({ "code": "NOT_FOUND" })
+        refusal(&body, "publishProtocol"),
+        user_error("NOT_FOUND", None, "No protocol with this id")
     );
 
     let list = app

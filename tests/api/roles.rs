@@ -74,7 +74,7 @@ async fn observers_plan_their_own_walks_but_leave_the_rest_to_leaders(app: TestA
     let walk = create_walk(&app, &observer, walk_input(137106, &protocol, "2025-10-07")).await;
 
     let cancel = "mutation($id: ID!) { cancelWalk(input: { walkId: $id, reason: \"Snow\" }) {
-      walk { status } } }";
+      walk { status } userErrors { code } } }";
     assert_eq!(
         code(&app.graphql(&observer, cancel, json!({ "id": walk })).await),
         "FORBIDDEN"

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::on_both_stores;
+use crate::user_errors::{refusal, user_error};
 use crate::walks::{
     ADD_VISIT, CREATE_WALK, RECORD_RATINGS, SUBMIT_WALK, add_visit, create_walk, rate, walk_input,
 };
@@ -133,7 +134,15 @@ async fn another_trust_sees_nothing_and_changes_nothing(app: TestApp) {
     assert_eq!(theirs[4], json!({ "data": { "variation": null } }));
     assert_eq!(theirs[5], json!({ "data": { "agreement": null } }));
     assert_eq!(theirs[6], json!({ "data": { "coverage": null } }));
-    assert_eq!(theirs[8]["errors"][0]["extensions"]["code"], "NOT_FOUND");
+    let unknown = |message: &str| user_error("NOT_FOUND", None, message);
+    assert_eq!(
+        refusal(&theirs[7], "createWalk"),
+        unknown("No school with this URN")
+    );
+    assert_eq!(
+        refusal(&theirs[8], "addVisit"),
+        unknown("No walk with this id")
+    );
     assert_eq!(table_counts(&app).await, before);
 }
 

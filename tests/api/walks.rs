@@ -6,16 +6,19 @@ use crate::helpers::TestApp;
 use crate::on_both_stores;
 
 pub const CREATE_WALK: &str = "mutation($input: CreateWalkInput!) {
-  createWalk(input: $input) { walk { id status } } }";
+  createWalk(input: $input) { walk { id status } userErrors { field code message } } }";
 
 pub const ADD_VISIT: &str = "mutation($input: AddVisitInput!) {
-  addVisit(input: $input) { visit { id keyStage } walk { status } } }";
+  addVisit(input: $input) { visit { id keyStage } walk { status }
+    userErrors { field code message } } }";
 
 pub const RECORD_RATINGS: &str = "mutation($input: RecordRatingsInput!) {
-  recordRatings(input: $input) { ratings { indicator { code } outcome level } } }";
+  recordRatings(input: $input) { ratings { indicator { code } outcome level }
+    userErrors { field code message } } }";
 
 pub const SUBMIT_WALK: &str = "mutation($input: SubmitWalkInput!) {
-  submitWalk(input: $input) { walk { id status submittedAt } } }";
+  submitWalk(input: $input) { walk { id status submittedAt }
+    userErrors { field code message } } }";
 
 pub const READ_WALK: &str = "query($id: ID!) { walk(id: $id) {
   id date purpose status

@@ -40,3 +40,8 @@ impl From<evidence::EvidenceWarning> for EvidenceWarning {
         }
     }
 }
+
+/// The data layer's warnings as the API shows them.
+pub fn shown(warnings: Vec<evidence::EvidenceWarning>) -> Vec<EvidenceWarning> {
+    warnings.into_iter().map(EvidenceWarning::from).collect()
+}

@@ -4,10 +4,11 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::highlight;
 
-use super::evidence::EvidenceWarning;
+use super::evidence::{self, EvidenceWarning};
 use super::page::{self, PageArgs, Paged};
 use super::protocol::FocusArea;
 use super::school::School;
+use super::user_error::{UserError, payload, settle};
 use super::{caller, db, ids, leader, loaders, one};
 use crate::data::highlights::{self, NewHighlight};
 
@@ -79,12 +80,14 @@ pub struct CreateHighlightInput {
     pub idempotency_key: Option<String>,
 }
 
-/// The new highlight.
-#[derive(SimpleObject)]
+/// The new highlight; null with `userErrors` when nothing changed.
+#[derive(SimpleObject, Default)]
 pub struct CreateHighlightPayload {
-    pub highlight: Highlight,
+    pub highlight: Option<Highlight>,
     /// Text that reads as a judgement or names a person.
     pub warnings: Vec<EvidenceWarning>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`, echoed.
     pub client_mutation_id: Option<String>,
 }
@@ -98,13 +101,18 @@ pub struct PublishHighlightInput {
     pub client_mutation_id: Option<String>,
 }
 
-/// The highlight once published.
-#[derive(SimpleObject)]
+/// The highlight once published; null with `userErrors` when nothing
+/// changed.
+#[derive(SimpleObject, Default)]
 pub struct PublishHighlightPayload {
-    pub highlight: Highlight,
+    pub highlight: Option<Highlight>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`, echoed.
     pub client_mutation_id: Option<String>,
 }
+
+payload!(CreateHighlightPayload, PublishHighlightPayload);
 
 #[derive(Default)]
 pub struct HighlightQuery;
@@ -147,19 +155,21 @@ impl HighlightMutation {
     ) -> Result<CreateHighlightPayload> {
         let client_mutation_id = input.client_mutation_id.clone();
         let caller = leader(ctx)?;
-        let walk_id = ids::known(ids::WALK, &input.walk_id)?;
-        let new = NewHighlight {
-            walk_id,
-            focus_area_key: input.focus_area_key,
-            title: input.title,
-            description: input.description,
+        let outcome = async {
+            let new = NewHighlight {
+                walk_id: ids::known(ids::WALK, &input.walk_id)?,
+                focus_area_key: input.focus_area_key,
+                title: input.title,
+                description: input.description,
+            };
+            let (row, warnings) = highlights::create(db(ctx), caller, new).await?;
+            Ok(CreateHighlightPayload {
+                highlight: Some(Highlight(row)),
+                warnings: evidence::shown(warnings),
+                ..CreateHighlightPayload::default()
+            })
         };
-        let (row, warnings) = highlights::create(db(ctx), caller, new).await?;
-        Ok(CreateHighlightPayload {
-            client_mutation_id,
-            highlight: Highlight(row),
-            warnings: warnings.into_iter().map(EvidenceWarning::from).collect(),
-        })
+        settle(ctx, outcome.await, client_mutation_id)
     }
 
     /// Shares a highlight with every school of the trust (trust leaders and
@@ -171,11 +181,14 @@ impl HighlightMutation {
     ) -> Result<PublishHighlightPayload> {
         let client_mutation_id = input.client_mutation_id.clone();
         let caller = caller(ctx)?;
-        let id = ids::known(ids::HIGHLIGHT, &input.highlight_id)?;
-        let row = highlights::publish(db(ctx), caller, id).await?;
-        Ok(PublishHighlightPayload {
-            client_mutation_id,
-            highlight: Highlight(row),
-        })
+        let outcome = async {
+            let id = ids::known(ids::HIGHLIGHT, &input.highlight_id)?;
+            let row = highlights::publish(db(ctx), caller, id).await?;
+            Ok(PublishHighlightPayload {
+                highlight: Some(Highlight(row)),
+                ..PublishHighlightPayload::default()
+            })
+        };
+        settle(ctx, outcome.await, client_mutation_id)
     }
 }

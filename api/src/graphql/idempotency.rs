@@ -13,6 +13,7 @@ use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Name, Pos, ServerError, ServerResult, Value, Variables};
 use sea_orm::DatabaseConnection;
 
+use super::user_error::Failures;
 use crate::auth::Caller;
 use crate::data::idempotency::{self, Claim};
 use crate::error::ApiError;
@@ -146,8 +147,12 @@ impl Extension for Keys {
                 return Err(refuse(ApiError::Conflict(message.into()), pos));
             }
         }
+        let failures = || ctx.data_opt::<Failures>().map_or(0, Failures::count);
+        let failed_before = failures();
         let result = next.run(ctx, info).await;
         let kept = match &result {
+            // Only user errors: nothing was written, so a retry may run.
+            Ok(_) if failures() > failed_before => idempotency::release(db, caller, &key).await,
             Ok(value) => {
                 let json = value.clone().unwrap_or(Value::Null).into_json();
                 let json = json.map(|json| json.to_string()).unwrap_or_default();

@@ -17,6 +17,7 @@ pub(crate) mod scalars;
 mod school;
 mod sync;
 mod trust_settings;
+pub(crate) mod user_error;
 mod variation;
 mod viewer;
 mod walk;

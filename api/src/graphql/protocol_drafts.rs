@@ -6,6 +6,7 @@ use entity::ProtocolStatus;
 use serde::Serialize;
 
 use super::protocol::{Lens, Protocol};
+use super::user_error::{UserError, payload, settle};
 use super::{caller, db, ids};
 use crate::data::protocol_drafts;
 use crate::error::ApiError;
@@ -78,12 +79,44 @@ pub struct ProtocolVersionInput {
     pub client_mutation_id: Option<String>,
 }
 
-/// The protocol version after the change.
-#[derive(SimpleObject)]
+/// The protocol version after the change; null with `userErrors` when
+/// nothing changed.
+#[derive(SimpleObject, Default)]
 pub struct ProtocolPayload {
-    pub protocol: Protocol,
+    pub protocol: Option<Protocol>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`, echoed.
     pub client_mutation_id: Option<String>,
+}
+
+payload!(ProtocolPayload);
+
+impl ProtocolPayload {
+    /// The payload of a change that succeeded.
+    fn of(protocol: entity::protocol::Model) -> Self {
+        ProtocolPayload {
+            protocol: Some(Protocol(protocol)),
+            ..ProtocolPayload::default()
+        }
+    }
+}
+
+/// Moves the version the input names from one status to the next: the
+/// common path of publish and retire.
+async fn advance(
+    ctx: &Context<'_>,
+    input: ProtocolVersionInput,
+    from: ProtocolStatus,
+    to: ProtocolStatus,
+) -> Result<ProtocolPayload> {
+    let caller = caller(ctx)?;
+    let outcome = async {
+        let id = ids::known(ids::PROTOCOL, &input.protocol_id)?;
+        protocol_drafts::advance(db(ctx), caller, id, from, to).await
+    };
+    let outcome = outcome.await.map(ProtocolPayload::of);
+    settle(ctx, outcome, input.client_mutation_id)
 }
 
 #[derive(Default)]
@@ -99,13 +132,11 @@ impl ProtocolDraftMutation {
         input: SaveProtocolDraftInput,
     ) -> Result<ProtocolPayload> {
         let client_mutation_id = input.client_mutation_id.clone();
+        let caller = caller(ctx)?;
         let content = serde_json::to_value(&input)
             .map_err(|err| ApiError::Internal(anyhow::anyhow!("draft content: {err}")))?;
-        let saved = protocol_drafts::save(db(ctx), caller(ctx)?, content).await?;
-        Ok(ProtocolPayload {
-            client_mutation_id,
-            protocol: Protocol(saved),
-        })
+        let saved = protocol_drafts::save(db(ctx), caller, content).await;
+        settle(ctx, saved.map(ProtocolPayload::of), client_mutation_id)
     }
 
     /// Publishes a draft: walks can then use it, and it never changes.
@@ -114,14 +145,8 @@ impl ProtocolDraftMutation {
         ctx: &Context<'_>,
         input: ProtocolVersionInput,
     ) -> Result<ProtocolPayload> {
-        let client_mutation_id = input.client_mutation_id.clone();
-        let id = ids::known(ids::PROTOCOL, &input.protocol_id)?;
         let (from, to) = (ProtocolStatus::Draft, ProtocolStatus::Published);
-        let row = protocol_drafts::advance(db(ctx), caller(ctx)?, id, from, to).await?;
-        Ok(ProtocolPayload {
-            client_mutation_id,
-            protocol: Protocol(row),
-        })
+        advance(ctx, input, from, to).await
     }
 
     /// Retires a published version: no new walk can use it; existing walks
@@ -131,13 +156,7 @@ impl ProtocolDraftMutation {
         ctx: &Context<'_>,
         input: ProtocolVersionInput,
     ) -> Result<ProtocolPayload> {
-        let client_mutation_id = input.client_mutation_id.clone();
-        let id = ids::known(ids::PROTOCOL, &input.protocol_id)?;
         let (from, to) = (ProtocolStatus::Published, ProtocolStatus::Retired);
-        let row = protocol_drafts::advance(db(ctx), caller(ctx)?, id, from, to).await?;
-        Ok(ProtocolPayload {
-            client_mutation_id,
-            protocol: Protocol(row),
-        })
+        advance(ctx, input, from, to).await
     }
 }

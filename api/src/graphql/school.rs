@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::{school, school_context};
 
 use super::page::{self, PageArgs, Paged};
+use super::user_error::{UserError, payload, settle};
 use super::{Date, caller, db, ids, loaders, many};
 use crate::data::contexts;
 use crate::data::schools::{self, SchoolFilter};
@@ -124,14 +125,19 @@ pub struct RecordSchoolContextInput {
     pub idempotency_key: Option<String>,
 }
 
-/// The school and its new note.
-#[derive(SimpleObject)]
+/// The school and its new note; null with `userErrors` when nothing
+/// changed.
+#[derive(SimpleObject, Default)]
 pub struct RecordSchoolContextPayload {
-    pub school: School,
-    pub context: SchoolContext,
+    pub school: Option<School>,
+    pub context: Option<SchoolContext>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`, echoed.
     pub client_mutation_id: Option<String>,
 }
+
+payload!(RecordSchoolContextPayload);
 
 #[derive(Default)]
 pub struct SchoolMutation;
@@ -147,15 +153,21 @@ impl SchoolMutation {
     ) -> Result<RecordSchoolContextPayload> {
         let client_mutation_id = input.client_mutation_id.clone();
         let caller = caller(ctx)?;
-        let urn = input.school_urn;
-        let note = contexts::record(db(ctx), caller, urn, input.written_on.0, &input.note).await?;
-        let school = schools::by_urn(db(ctx), &caller.scope, urn).await?;
-        let school = school.ok_or_else(|| ApiError::NotFound("No school with this URN".into()))?;
-        Ok(RecordSchoolContextPayload {
-            client_mutation_id,
-            school: School(school),
-            context: SchoolContext(note),
-        })
+        let outcome = async {
+            let (urn, written_on) = (input.school_urn, input.written_on.0);
+            let note = contexts::record(db(ctx), caller, urn, written_on, &input.note).await?;
+            let school = schools::by_urn(db(ctx), &caller.scope, urn).await?;
+            // The note is written by now, so a missing school is a fault, not
+            // a user error that would claim nothing changed.
+            let missing =
+                || ApiError::Internal(anyhow::anyhow!("school {urn} gone after its note"));
+            Ok(RecordSchoolContextPayload {
+                school: Some(School(school.ok_or_else(missing)?)),
+                context: Some(SchoolContext(note)),
+                ..RecordSchoolContextPayload::default()
+            })
+        };
+        settle(ctx, outcome.await, client_mutation_id)
     }
 }
 

@@ -3,6 +3,7 @@
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 
+use super::user_error::{UserError, payload, settle};
 use super::viewer::Trust;
 use super::{caller, db};
 use crate::data::trusts::{self, RecordingSettings, TermsChange};
@@ -28,12 +29,33 @@ pub struct UpdateRecordingSettingsInput {
     pub client_mutation_id: Option<String>,
 }
 
-/// The trust after the change.
-#[derive(SimpleObject)]
+/// The trust after the change; null with `userErrors` when nothing
+/// changed.
+#[derive(SimpleObject, Default)]
 pub struct UpdateRecordingSettingsPayload {
-    pub trust: Trust,
+    pub trust: Option<Trust>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`, echoed.
     pub client_mutation_id: Option<String>,
+}
+
+payload!(UpdateRecordingSettingsPayload);
+
+/// The change the input asks for to the trust's list of terms.
+fn terms_change(
+    own: Option<Vec<String>>,
+    use_default: Option<bool>,
+) -> Result<Option<TermsChange>, ApiError> {
+    match (own, use_default) {
+        (Some(_), Some(true)) => {
+            let message = "give judgementalTerms or useDefaultJudgementalTerms, not both";
+            Err(ApiError::invalid("judgementalTerms", message))
+        }
+        (_, Some(true)) => Ok(Some(TermsChange::Default)),
+        (Some(terms), _) => Ok(Some(TermsChange::Own(terms))),
+        (None, _) => Ok(None),
+    }
 }
 
 #[derive(Default)]
@@ -50,25 +72,19 @@ impl TrustSettingsMutation {
         let client_mutation_id = input.client_mutation_id.clone();
         let caller = caller(ctx)?;
         caller.require_trust_leader()?;
-        let judgemental_terms = match (input.judgemental_terms, input.use_default_judgemental_terms)
-        {
-            (Some(_), Some(true)) => {
-                let message = "give judgementalTerms or useDefaultJudgementalTerms, not both";
-                return Err(ApiError::invalid("judgementalTerms", message).into());
-            }
-            (_, Some(true)) => Some(TermsChange::Default),
-            (Some(terms), _) => Some(TermsChange::Own(terms)),
-            (None, _) => None,
+        let outcome = async {
+            let default = input.use_default_judgemental_terms;
+            let change = RecordingSettings {
+                judgemental_terms: terms_change(input.judgemental_terms, default)?,
+                strict_neutral_language: input.strict_neutral_language,
+                min_cell_size: input.min_cell_size,
+            };
+            let trust = trusts::update_recording_settings(db(ctx), caller, change).await?;
+            Ok(UpdateRecordingSettingsPayload {
+                trust: Some(Trust(trust)),
+                ..UpdateRecordingSettingsPayload::default()
+            })
         };
-        let change = RecordingSettings {
-            strict_neutral_language: input.strict_neutral_language,
-            judgemental_terms,
-            min_cell_size: input.min_cell_size,
-        };
-        let trust = trusts::update_recording_settings(db(ctx), caller, change).await?;
-        Ok(UpdateRecordingSettingsPayload {
-            client_mutation_id,
-            trust: Trust(trust),
-        })
+        settle(ctx, outcome.await, client_mutation_id)
     }
 }

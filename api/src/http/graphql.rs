@@ -18,6 +18,7 @@ use super::{authenticate, error_response, too_large};
 use crate::auth::Caller;
 use crate::data::loaders::Loaders;
 use crate::error::ApiError;
+use crate::graphql::user_error::Failures;
 use crate::startup::AppState;
 
 /// Whether the request could not run at all: no data, and every error
@@ -46,7 +47,7 @@ async fn execute(
     let loaders = Loaders::new(&state.db, &caller.scope);
     let response = state
         .schema
-        .execute(request.data(caller).data(loaders))
+        .execute(request.data(caller).data(loaders).data(Failures::default()))
         .await;
 
     let failed = before_execution(&response);

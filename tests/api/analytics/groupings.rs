@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::{Rating, Recount, TRUST, load, ratings, ratio, recount, recount_by};
 use crate::helpers::TestApp;
 use crate::on_both_stores;
+use crate::user_errors::{refusal, user_error};
 
 pub(super) const CELLS: &str = "query($f: VariationFilter!, $g: VariationGroupBy!, $s: Boolean!) {
   variation(filter: $f, groupBy: $g, perSchool: $s) {
@@ -170,10 +171,15 @@ async fn a_trust_sets_its_own_minimum_cell_size(app: TestApp) {
     let rows = ratings();
     let leader = app.leader(TRUST);
     let change = "mutation($size: Int) { updateRecordingSettings(input: { minCellSize: $size }) {
-      trust { minCellSize } } }";
-    for (size, code) in [(2, "BAD_USER_INPUT"), (101, "BAD_USER_INPUT")] {
+      trust { minCellSize } userErrors { field code message } } }";
+    let message = "the minimum cell size is 3 to 100 visits";
+    for size in [2, 101] {
         let body = app.graphql(&leader, change, json!({ "size": size })).await;
-        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{size}");
+        assert_eq!(
+            refusal(&body, "updateRecordingSettings"),
+            user_error("BAD_USER_INPUT", Some("minCellSize"), message),
+            "{size}"
+        );
     }
     let analyst = app.token(TRUST, &[Role::Analyst], None);
     let body = app.graphql(&analyst, change, json!({ "size": 8 })).await;

@@ -11,7 +11,7 @@ use crate::walks::{ADD_VISIT, add_visit, create_walk, rate, submit, walk_input};
 const WALK: &str = "walk(id: $id) { LIST }";
 
 const DEBRIEF: &str = "mutation($input: RecordDebriefInput!) {
-  recordDebrief(input: $input) { walk { status } } }";
+  recordDebrief(input: $input) { walk { status } userErrors { code } } }";
 
 /// Records a submitted, debriefed walk at `urn` with actions due on `due`
 /// (described by their date); returns its id.

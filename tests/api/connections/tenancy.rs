@@ -10,7 +10,7 @@ use crate::helpers::TestApp;
 use crate::on_both_stores;
 
 const HIGHLIGHT: &str = "mutation($input: CreateHighlightInput!) {
-  createHighlight(input: $input) { highlight { id } } }";
+  createHighlight(input: $input) { highlight { id } userErrors { code } } }";
 
 /// Every root list, with what to read of each record.
 const LISTS: [(&str, &str); 6] = [

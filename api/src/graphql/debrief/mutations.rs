@@ -6,7 +6,9 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use super::{Action, ActionStatus, Debrief, SchoolRole};
 use crate::data::debriefs::{self, ActionChange, NewAction, NewDebrief};
 use crate::data::walks;
-use crate::graphql::evidence::EvidenceWarning;
+use crate::error::ApiError;
+use crate::graphql::evidence::{self, EvidenceWarning};
+use crate::graphql::user_error::{UserError, payload, settle};
 use crate::graphql::walk::Walk;
 use crate::graphql::{Date, db, ids, leader};
 
@@ -42,14 +44,17 @@ pub struct RecordDebriefInput {
     pub idempotency_key: Option<String>,
 }
 
-/// The walk, now debriefed, with its debrief and actions.
-#[derive(SimpleObject)]
+/// The walk, now debriefed, with its debrief and actions; null with
+/// `userErrors` when nothing changed.
+#[derive(SimpleObject, Default)]
 pub struct RecordDebriefPayload {
-    pub walk: Walk,
-    pub debrief: Debrief,
-    pub actions: Vec<Action>,
+    pub walk: Option<Walk>,
+    pub debrief: Option<Debrief>,
+    pub actions: Option<Vec<Action>>,
     /// Text that reads as a judgement or names a person.
     pub warnings: Vec<EvidenceWarning>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`, echoed.
     pub client_mutation_id: Option<String>,
 }
@@ -65,10 +70,13 @@ pub struct UpdateActionInput {
     pub client_mutation_id: Option<String>,
 }
 
-/// The action after the change.
-#[derive(SimpleObject)]
+/// The action after the change; null with `userErrors` when nothing
+/// changed.
+#[derive(SimpleObject, Default)]
 pub struct UpdateActionPayload {
-    pub action: Action,
+    pub action: Option<Action>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`, echoed.
     pub client_mutation_id: Option<String>,
 }
@@ -96,12 +104,45 @@ pub struct CancelWalkInput {
     pub client_mutation_id: Option<String>,
 }
 
-/// The walk after the change.
-#[derive(SimpleObject)]
+/// The walk after the change; null with `userErrors` when nothing
+/// changed.
+#[derive(SimpleObject, Default)]
 pub struct WalkStatusPayload {
-    pub walk: Walk,
+    pub walk: Option<Walk>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`, echoed.
     pub client_mutation_id: Option<String>,
+}
+
+payload!(RecordDebriefPayload, UpdateActionPayload, WalkStatusPayload);
+
+impl WalkStatusPayload {
+    /// The payload of a close or cancel that succeeded.
+    fn of(walk: entity::walk::Model) -> Self {
+        WalkStatusPayload {
+            walk: Some(Walk(walk)),
+            ..WalkStatusPayload::default()
+        }
+    }
+}
+
+/// The debrief the input records.
+fn new_debrief(input: RecordDebriefInput) -> Result<NewDebrief, ApiError> {
+    let actions = input.actions.into_iter().map(|a| NewAction {
+        description: a.description,
+        owner_role: a.owner_role.into(),
+        due_on: a.due_on.0,
+    });
+    Ok(NewDebrief {
+        walk_id: ids::known(ids::WALK, &input.walk_id)?,
+        held_on: input.held_on.0,
+        participants: input.participants.into_iter().map(Into::into).collect(),
+        strengths: input.strengths,
+        reflections: input.reflections,
+        actions: actions.collect(),
+        expected_version: input.expected_version,
+    })
 }
 
 #[derive(Default)]
@@ -118,32 +159,17 @@ impl DebriefMutation {
     ) -> Result<RecordDebriefPayload> {
         let client_mutation_id = input.client_mutation_id.clone();
         let caller = leader(ctx)?;
-        let actions = input.actions.into_iter().map(|a| NewAction {
-            description: a.description,
-            owner_role: a.owner_role.into(),
-            due_on: a.due_on.0,
-        });
-        let new = NewDebrief {
-            walk_id: ids::known(ids::WALK, &input.walk_id)?,
-            held_on: input.held_on.0,
-            participants: input.participants.into_iter().map(Into::into).collect(),
-            strengths: input.strengths,
-            reflections: input.reflections,
-            actions: actions.collect(),
-            expected_version: input.expected_version,
+        let outcome = async {
+            let done = debriefs::record(db(ctx), caller, new_debrief(input)?).await?;
+            Ok(RecordDebriefPayload {
+                walk: Some(Walk(done.walk)),
+                debrief: Some(Debrief(done.debrief)),
+                actions: Some(done.actions.into_iter().map(Action).collect()),
+                warnings: evidence::shown(done.warnings),
+                ..RecordDebriefPayload::default()
+            })
         };
-        let done = debriefs::record(db(ctx), caller, new).await?;
-        Ok(RecordDebriefPayload {
-            client_mutation_id,
-            walk: Walk(done.walk),
-            debrief: Debrief(done.debrief),
-            actions: done.actions.into_iter().map(Action).collect(),
-            warnings: done
-                .warnings
-                .into_iter()
-                .map(EvidenceWarning::from)
-                .collect(),
-        })
+        settle(ctx, outcome.await, client_mutation_id)
     }
 
     /// Changes an action's status or due date.
@@ -154,17 +180,19 @@ impl DebriefMutation {
     ) -> Result<UpdateActionPayload> {
         let client_mutation_id = input.client_mutation_id.clone();
         let caller = leader(ctx)?;
-        let id = ids::known(ids::ACTION, &input.action_id)?;
-        let change = ActionChange {
-            id,
-            status: input.status.map(Into::into),
-            due_on: input.due_on.map(|d| d.0),
+        let outcome = async {
+            let change = ActionChange {
+                id: ids::known(ids::ACTION, &input.action_id)?,
+                status: input.status.map(Into::into),
+                due_on: input.due_on.map(|d| d.0),
+            };
+            let action = debriefs::update(db(ctx), caller, change).await?;
+            Ok(UpdateActionPayload {
+                action: Some(Action(action)),
+                ..UpdateActionPayload::default()
+            })
         };
-        let action = debriefs::update(db(ctx), caller, change).await?;
-        Ok(UpdateActionPayload {
-            client_mutation_id,
-            action: Action(action),
-        })
+        settle(ctx, outcome.await, client_mutation_id)
     }
 
     /// Closes a debriefed walk.
@@ -175,17 +203,12 @@ impl DebriefMutation {
     ) -> Result<WalkStatusPayload> {
         let client_mutation_id = input.client_mutation_id.clone();
         let caller = leader(ctx)?;
-        let walk = walks::close(
-            db(ctx),
-            caller,
-            ids::known(ids::WALK, &input.walk_id)?,
-            input.expected_version,
-        )
-        .await?;
-        Ok(WalkStatusPayload {
-            client_mutation_id,
-            walk: Walk(walk),
-        })
+        let outcome = async {
+            let id = ids::known(ids::WALK, &input.walk_id)?;
+            walks::close(db(ctx), caller, id, input.expected_version).await
+        };
+        let outcome = outcome.await.map(WalkStatusPayload::of);
+        settle(ctx, outcome, client_mutation_id)
     }
 
     /// Calls off a walk that has not been submitted.
@@ -196,12 +219,12 @@ impl DebriefMutation {
     ) -> Result<WalkStatusPayload> {
         let client_mutation_id = input.client_mutation_id.clone();
         let caller = leader(ctx)?;
-        let id = ids::known(ids::WALK, &input.walk_id)?;
-        let walk =
-            walks::cancel(db(ctx), caller, id, &input.reason, input.expected_version).await?;
-        Ok(WalkStatusPayload {
-            client_mutation_id,
-            walk: Walk(walk),
-        })
+        let outcome = async {
+            let id = ids::known(ids::WALK, &input.walk_id)?;
+            let reason = &input.reason;
+            walks::cancel(db(ctx), caller, id, reason, input.expected_version).await
+        };
+        let outcome = outcome.await.map(WalkStatusPayload::of);
+        settle(ctx, outcome, client_mutation_id)
     }
 }

@@ -6,6 +6,7 @@ mod upsert;
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
+use super::user_error::{UserError, payload, settle};
 use super::walk::Walk;
 use super::{db, ids, writer};
 use crate::data::visits;
@@ -25,14 +26,19 @@ pub struct DeleteVisitInput {
     pub client_mutation_id: Option<String>,
 }
 
-/// The walk after a visit was deleted.
-#[derive(SimpleObject)]
+/// The walk after a visit was deleted; null with `userErrors` when nothing
+/// changed.
+#[derive(SimpleObject, Default)]
 pub struct DeleteVisitPayload {
     pub client_mutation_id: Option<String>,
     /// The id of the deleted visit.
-    pub deleted_visit_id: ID,
-    pub walk: Walk,
+    pub deleted_visit_id: Option<ID>,
+    pub walk: Option<Walk>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
 }
+
+payload!(DeleteVisitPayload);
 
 #[derive(Default)]
 pub struct SyncMutation;
@@ -46,13 +52,17 @@ impl SyncMutation {
         ctx: &Context<'_>,
         input: DeleteVisitInput,
     ) -> Result<DeleteVisitPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let caller = writer(ctx)?;
-        let id = ids::known(ids::VISIT, &input.visit_id)?;
-        let walk = visits::delete(db(ctx), caller, id, input.expected_version).await?;
-        Ok(DeleteVisitPayload {
-            client_mutation_id: input.client_mutation_id,
-            deleted_visit_id: input.visit_id,
-            walk: Walk(walk),
-        })
+        let outcome = async {
+            let id = ids::known(ids::VISIT, &input.visit_id)?;
+            let walk = visits::delete(db(ctx), caller, id, input.expected_version).await?;
+            Ok(DeleteVisitPayload {
+                deleted_visit_id: Some(input.visit_id),
+                walk: Some(Walk(walk)),
+                ..DeleteVisitPayload::default()
+            })
+        };
+        settle(ctx, outcome.await, client_mutation_id)
     }
 }

@@ -5,7 +5,8 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 use crate::data::{upserts, visits, walks};
 use crate::graphql::debrief::{Action, ActionStatus, SchoolRole};
-use crate::graphql::evidence::EvidenceWarning;
+use crate::graphql::evidence::{self, EvidenceWarning};
+use crate::graphql::user_error::{UserError, payload, settle};
 use crate::graphql::walk::{Observer, Visit, Walk};
 use crate::graphql::walk_mutations::{AddVisitInput, CreateWalkInput, new_visit, new_walk};
 use crate::graphql::{Date, db, ids, leader, writer};
@@ -22,11 +23,15 @@ pub struct UpsertWalkInput {
     pub walk: CreateWalkInput,
 }
 
-/// The walk as stored, and whether this call created it.
-#[derive(SimpleObject)]
+/// The walk as stored, and whether this call created it; null with
+/// `userErrors` when refused.
+#[derive(SimpleObject, Default)]
 pub struct UpsertWalkPayload {
-    pub walk: Walk,
-    pub created: bool,
+    pub walk: Option<Walk>,
+    /// Whether this call created it; null when it was refused.
+    pub created: Option<bool>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`, echoed.
     pub client_mutation_id: Option<String>,
 }
@@ -42,14 +47,18 @@ pub struct UpsertVisitInput {
     pub visit: AddVisitInput,
 }
 
-/// The visit and its walk as stored, and whether this call created it.
-#[derive(SimpleObject)]
+/// The visit and its walk as stored, and whether this call created it;
+/// null with `userErrors` when refused.
+#[derive(SimpleObject, Default)]
 pub struct UpsertVisitPayload {
-    pub visit: Visit,
-    pub walk: Walk,
-    pub created: bool,
+    pub visit: Option<Visit>,
+    pub walk: Option<Walk>,
+    /// Whether this call created it; null when it was refused.
+    pub created: Option<bool>,
     /// Notes that read as a judgement or name a person.
     pub warnings: Vec<EvidenceWarning>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`, echoed.
     pub client_mutation_id: Option<String>,
 }
@@ -71,11 +80,15 @@ pub struct UpsertObserverInput {
     pub idempotency_key: Option<String>,
 }
 
-/// The observer as stored, and whether this call created them.
-#[derive(SimpleObject)]
+/// The observer as stored, and whether this call created them; null with
+/// `userErrors` when refused.
+#[derive(SimpleObject, Default)]
 pub struct UpsertObserverPayload {
-    pub observer: Observer,
-    pub created: bool,
+    pub observer: Option<Observer>,
+    /// Whether this call created them; null when it was refused.
+    pub created: Option<bool>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`, echoed.
     pub client_mutation_id: Option<String>,
 }
@@ -105,16 +118,27 @@ pub struct UpsertActionInput {
     pub idempotency_key: Option<String>,
 }
 
-/// The action as stored, and whether this call created it.
-#[derive(SimpleObject)]
+/// The action as stored, and whether this call created it; null with
+/// `userErrors` when refused.
+#[derive(SimpleObject, Default)]
 pub struct UpsertActionPayload {
-    pub action: Action,
-    pub created: bool,
+    pub action: Option<Action>,
+    /// Whether this call created it; null when it was refused.
+    pub created: Option<bool>,
     /// Wording that reads as a judgement or names a person.
     pub warnings: Vec<EvidenceWarning>,
+    /// Why nothing changed: empty when the mutation succeeded.
+    pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`, echoed.
     pub client_mutation_id: Option<String>,
 }
+
+payload!(
+    UpsertWalkPayload,
+    UpsertVisitPayload,
+    UpsertObserverPayload,
+    UpsertActionPayload,
+);
 
 #[derive(Default)]
 pub struct UpsertMutation;
@@ -127,15 +151,18 @@ impl UpsertMutation {
         ctx: &Context<'_>,
         input: UpsertWalkInput,
     ) -> Result<UpsertWalkPayload> {
-        let caller = writer(ctx)?;
         let client_mutation_id = input.walk.client_mutation_id.clone();
-        let new = new_walk(input.walk)?;
-        let (walk, created) = walks::upsert(db(ctx), caller, &input.external_id, new).await?;
-        Ok(UpsertWalkPayload {
-            walk: Walk(walk),
-            created,
-            client_mutation_id,
-        })
+        let caller = writer(ctx)?;
+        let outcome = async {
+            let new = new_walk(input.walk)?;
+            let (walk, created) = walks::upsert(db(ctx), caller, &input.external_id, new).await?;
+            Ok(UpsertWalkPayload {
+                walk: Some(Walk(walk)),
+                created: Some(created),
+                ..UpsertWalkPayload::default()
+            })
+        };
+        settle(ctx, outcome.await, client_mutation_id)
     }
 
     /// Adds the visit with this `externalId`, or brings it up to date.
@@ -144,18 +171,21 @@ impl UpsertMutation {
         ctx: &Context<'_>,
         input: UpsertVisitInput,
     ) -> Result<UpsertVisitPayload> {
-        let caller = writer(ctx)?;
         let client_mutation_id = input.visit.client_mutation_id.clone();
-        let new = new_visit(input.visit)?;
-        let ((visit, walk, warnings), created) =
-            visits::upsert(db(ctx), caller, &input.external_id, new).await?;
-        Ok(UpsertVisitPayload {
-            visit: Visit(visit),
-            walk: Walk(walk),
-            created,
-            warnings: warnings.into_iter().map(EvidenceWarning::from).collect(),
-            client_mutation_id,
-        })
+        let caller = writer(ctx)?;
+        let outcome = async {
+            let new = new_visit(input.visit)?;
+            let ((visit, walk, warnings), created) =
+                visits::upsert(db(ctx), caller, &input.external_id, new).await?;
+            Ok(UpsertVisitPayload {
+                visit: Some(Visit(visit)),
+                walk: Some(Walk(walk)),
+                created: Some(created),
+                warnings: evidence::shown(warnings),
+                ..UpsertVisitPayload::default()
+            })
+        };
+        settle(ctx, outcome.await, client_mutation_id)
     }
 
     /// Creates the observer with this `externalId`, or renames them.
@@ -165,13 +195,14 @@ impl UpsertMutation {
         input: UpsertObserverInput,
     ) -> Result<UpsertObserverPayload> {
         let caller = leader(ctx)?;
-        let (observer, created) =
-            upserts::observer(db(ctx), caller, &input.external_id, &input.display_name).await?;
-        Ok(UpsertObserverPayload {
-            observer: Observer(observer),
-            created,
-            client_mutation_id: input.client_mutation_id,
-        })
+        let (external_id, name) = (&input.external_id, &input.display_name);
+        let upserted = upserts::observer(db(ctx), caller, external_id, name).await;
+        let outcome = upserted.map(|(observer, created)| UpsertObserverPayload {
+            observer: Some(Observer(observer)),
+            created: Some(created),
+            ..UpsertObserverPayload::default()
+        });
+        settle(ctx, outcome, input.client_mutation_id)
     }
 
     /// Creates the action with this `externalId`, or brings it up to date.
@@ -180,21 +211,25 @@ impl UpsertMutation {
         ctx: &Context<'_>,
         input: UpsertActionInput,
     ) -> Result<UpsertActionPayload> {
+        let client_mutation_id = input.client_mutation_id.clone();
         let caller = leader(ctx)?;
-        let new = upserts::ActionInput {
-            walk_id: ids::known(ids::WALK, &input.walk_id)?,
-            description: input.description,
-            owner_role: input.owner_role.into(),
-            due_on: input.due_on.0,
-            status: input.status.map(Into::into),
+        let outcome = async {
+            let new = upserts::ActionInput {
+                walk_id: ids::known(ids::WALK, &input.walk_id)?,
+                description: input.description,
+                owner_role: input.owner_role.into(),
+                due_on: input.due_on.0,
+                status: input.status.map(Into::into),
+            };
+            let (action, warnings, created) =
+                upserts::action(db(ctx), caller, &input.external_id, new).await?;
+            Ok(UpsertActionPayload {
+                action: Some(Action(action)),
+                created: Some(created),
+                warnings: evidence::shown(warnings),
+                ..UpsertActionPayload::default()
+            })
         };
-        let (action, warnings, created) =
-            upserts::action(db(ctx), caller, &input.external_id, new).await?;
-        Ok(UpsertActionPayload {
-            action: Action(action),
-            created,
-            warnings: warnings.into_iter().map(EvidenceWarning::from).collect(),
-            client_mutation_id: input.client_mutation_id,
-        })
+        settle(ctx, outcome.await, client_mutation_id)
     }
 }

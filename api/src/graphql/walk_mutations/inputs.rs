@@ -1,15 +1,15 @@
-//! Recording a walk: plan it, add visits, record ratings, submit.
+//! What the walk-recording mutations take, and the data layer's form of
+//! it.
 
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{ID, InputObject};
 use chrono::NaiveTime;
 
-use super::evidence::EvidenceWarning;
-use super::walk::{ObserverRole, Rating, RatingOutcome, Visit, Walk};
-use super::{Date, db, ids, leader, writer};
-use crate::data::ratings::{self, NewRatings, RatingEntry};
-use crate::data::visits::{self, NewVisit};
-use crate::data::walks::{self, NewObserver, NewWalk};
+use crate::data::ratings::{NewRatings, RatingEntry};
+use crate::data::visits::NewVisit;
+use crate::data::walks::{NewObserver, NewWalk};
 use crate::error::ApiError;
+use crate::graphql::walk::{ObserverRole, RatingOutcome};
+use crate::graphql::{Date, ids};
 
 /// A person on a new walk, found or created by the trust's reference.
 #[derive(InputObject)]
@@ -119,38 +119,6 @@ pub struct SubmitWalkInput {
     pub client_mutation_id: Option<String>,
 }
 
-/// The walk after a change.
-#[derive(SimpleObject)]
-pub struct WalkPayload {
-    pub walk: Walk,
-    /// The input's `clientMutationId`, echoed.
-    pub client_mutation_id: Option<String>,
-}
-
-/// The new visit and its walk.
-#[derive(SimpleObject)]
-pub struct AddVisitPayload {
-    pub visit: Visit,
-    pub walk: Walk,
-    /// Notes that read as a judgement or name a person.
-    pub warnings: Vec<EvidenceWarning>,
-    /// The input's `clientMutationId`, echoed.
-    pub client_mutation_id: Option<String>,
-}
-
-/// The visit and the observer's ratings as stored.
-#[derive(SimpleObject)]
-pub struct RecordRatingsPayload {
-    pub visit: Visit,
-    pub ratings: Vec<Rating>,
-    /// Evidence that reads as a judgement or names a person. Stored as
-    /// sent unless the trust records strictly, when the whole request is
-    /// refused instead.
-    pub warnings: Vec<EvidenceWarning>,
-    /// The input's `clientMutationId`, echoed.
-    pub client_mutation_id: Option<String>,
-}
-
 /// A correction of a submitted walk's ratings.
 #[derive(InputObject)]
 pub struct AmendRatingsInput {
@@ -163,44 +131,8 @@ pub struct AmendRatingsInput {
     pub client_mutation_id: Option<String>,
 }
 
-/// Records or amends ratings: the common path of both mutations.
-async fn record(
-    ctx: &Context<'_>,
-    caller: &crate::auth::Caller,
-    input: RecordRatingsInput,
-    amendment_reason: Option<String>,
-    client_mutation_id: Option<String>,
-) -> Result<RecordRatingsPayload> {
-    let visit_id = ids::known(ids::VISIT, &input.visit_id)?;
-    let entries = input.ratings.into_iter().map(|r| RatingEntry {
-        indicator_code: r.indicator_code,
-        outcome: r.outcome.map(Into::into),
-        level: r.level,
-        evidence: r.evidence,
-    });
-    let new = NewRatings {
-        walk_id: ids::known(ids::WALK, &input.walk_id)?,
-        visit_id,
-        observer_reference: input.observer_reference,
-        entries: entries.collect(),
-        expected_version: input.expected_version,
-        amendment_reason,
-    };
-    let recorded = ratings::record(db(ctx), caller, new).await?;
-    Ok(RecordRatingsPayload {
-        client_mutation_id,
-        visit: Visit(recorded.visit),
-        ratings: recorded.ratings.into_iter().map(Rating).collect(),
-        warnings: recorded
-            .warnings
-            .into_iter()
-            .map(EvidenceWarning::from)
-            .collect(),
-    })
-}
-
 /// The walk a create or upsert input plans.
-pub(super) fn new_walk(input: CreateWalkInput) -> Result<NewWalk, ApiError> {
+pub(crate) fn new_walk(input: CreateWalkInput) -> Result<NewWalk, ApiError> {
     let observers = input.observers.into_iter().map(|o| NewObserver {
         reference: o.reference,
         display_name: o.display_name,
@@ -217,7 +149,7 @@ pub(super) fn new_walk(input: CreateWalkInput) -> Result<NewWalk, ApiError> {
 }
 
 /// The visit an add or upsert input describes.
-pub(super) fn new_visit(input: AddVisitInput) -> Result<NewVisit, ApiError> {
+pub(crate) fn new_visit(input: AddVisitInput) -> Result<NewVisit, ApiError> {
     let started_at = match &input.started_at {
         None => None,
         Some(text) => Some(
@@ -237,80 +169,24 @@ pub(super) fn new_visit(input: AddVisitInput) -> Result<NewVisit, ApiError> {
     })
 }
 
-#[derive(Default)]
-pub struct WalkMutation;
-
-#[Object]
-impl WalkMutation {
-    /// Plans a walk at a school of the caller's scope.
-    async fn create_walk(&self, ctx: &Context<'_>, input: CreateWalkInput) -> Result<WalkPayload> {
-        let client_mutation_id = input.client_mutation_id.clone();
-        let caller = writer(ctx)?;
-        let new = new_walk(input)?;
-        Ok(WalkPayload {
-            client_mutation_id,
-            walk: Walk(walks::create(db(ctx), caller, new).await?),
-        })
-    }
-
-    /// Adds a classroom visit to a walk that is not yet submitted.
-    async fn add_visit(&self, ctx: &Context<'_>, input: AddVisitInput) -> Result<AddVisitPayload> {
-        let client_mutation_id = input.client_mutation_id.clone();
-        let caller = writer(ctx)?;
-        let new = new_visit(input)?;
-        let (visit, walk, warnings) = visits::add(db(ctx), caller, new).await?;
-        Ok(AddVisitPayload {
-            client_mutation_id,
-            visit: Visit(visit),
-            walk: Walk(walk),
-            warnings: warnings.into_iter().map(EvidenceWarning::from).collect(),
-        })
-    }
-
-    /// Records one observer's ratings for a visit, all in one transaction;
-    /// an entry for an indicator already rated by that observer replaces it.
-    async fn record_ratings(
-        &self,
-        ctx: &Context<'_>,
-        input: RecordRatingsInput,
-    ) -> Result<RecordRatingsPayload> {
-        let client_mutation_id = input.client_mutation_id.clone();
-        record(ctx, writer(ctx)?, input, None, client_mutation_id).await
-    }
-
-    /// Corrects ratings of a submitted or debriefed walk, with the reason;
-    /// the audit trail keeps the ratings before and after (leaders and
-    /// partners).
-    async fn amend_ratings(
-        &self,
-        ctx: &Context<'_>,
-        input: AmendRatingsInput,
-    ) -> Result<RecordRatingsPayload> {
-        let client_mutation_id = input.client_mutation_id.clone();
-        record(
-            ctx,
-            leader(ctx)?,
-            input.ratings,
-            Some(input.reason),
-            client_mutation_id,
-        )
-        .await
-    }
-
-    /// Submits a walk with at least one visit; its ratings then lock.
-    async fn submit_walk(&self, ctx: &Context<'_>, input: SubmitWalkInput) -> Result<WalkPayload> {
-        let client_mutation_id = input.client_mutation_id.clone();
-        let caller = writer(ctx)?;
-        let walk = walks::submit(
-            db(ctx),
-            caller,
-            ids::known(ids::WALK, &input.walk_id)?,
-            input.expected_version,
-        )
-        .await?;
-        Ok(WalkPayload {
-            client_mutation_id,
-            walk: Walk(walk),
-        })
-    }
+/// The ratings a record or amend input carries.
+pub(super) fn new_ratings(
+    input: RecordRatingsInput,
+    amendment_reason: Option<String>,
+) -> Result<NewRatings, ApiError> {
+    let visit_id = ids::known(ids::VISIT, &input.visit_id)?;
+    let entries = input.ratings.into_iter().map(|r| RatingEntry {
+        indicator_code: r.indicator_code,
+        outcome: r.outcome.map(Into::into),
+        level: r.level,
+        evidence: r.evidence,
+    });
+    Ok(NewRatings {
+        walk_id: ids::known(ids::WALK, &input.walk_id)?,
+        visit_id,
+        observer_reference: input.observer_reference,
+        entries: entries.collect(),
+        expected_version: input.expected_version,
+        amendment_reason,
+    })
 }
