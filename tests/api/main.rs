@@ -13,6 +13,7 @@ mod concurrency;
 mod connections;
 mod contexts;
 mod debriefs;
+mod docs_examples;
 mod evidence;
 mod feed;
 mod feed_sync;
