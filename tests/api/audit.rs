@@ -10,7 +10,7 @@ use crate::user_errors::{refusal, user_error};
 use crate::walks::{RECORD_RATINGS, add_visit, create_walk, rate, submit, walk_input};
 
 const TRAIL: &str = "query($id: ID!) { walk(id: $id) {
-  auditTrail { actor action subjectType before after } } }";
+  auditTrail(first: 100) { nodes { actor action subjectType before after } } } }";
 
 async fn a_walk_trail_lists_each_change_with_before_and_after(app: TestApp) {
     app.import_schools().await;
@@ -31,7 +31,7 @@ async fn a_walk_trail_lists_each_change_with_before_and_after(app: TestApp) {
     submit(&app, &token, &walk).await;
 
     let data = app.data(&token, TRAIL, json!({ "id": walk })).await;
-    let trail = data["walk"]["auditTrail"].as_array().unwrap();
+    let trail = data["walk"]["auditTrail"]["nodes"].as_array().unwrap();
     let actions: Vec<&Value> = trail.iter().map(|e| &e["action"]).collect();
     let expected = [
         "walk.created",
@@ -173,7 +173,7 @@ async fn a_submitted_walk_is_corrected_only_by_an_audited_amendment(app: TestApp
     assert_eq!(data["amendRatings"]["ratings"], json!([{ "level": 2 }]));
 
     let trail = app.data(&token, TRAIL, json!({ "id": walk })).await;
-    let last = trail["walk"]["auditTrail"]
+    let last = trail["walk"]["auditTrail"]["nodes"]
         .as_array()
         .unwrap()
         .last()

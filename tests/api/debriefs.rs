@@ -86,14 +86,14 @@ async fn a_debriefed_and_closed_walk_keeps_its_figures_and_trail(app: TestApp) {
     assert_eq!(data["variation"]["trust"], json!({ "n": 1, "visits": 1 }));
 
     let read = "query($id: ID!) { walk(id: $id) { debrief { heldOn } actions(first: 10) { nodes { dueOn } }
-      auditTrail { action } } }";
+      auditTrail(first: 100) { nodes { action } } } }";
     let data = app.data(&token, read, json!({ "id": walk })).await;
     assert_eq!(data["walk"]["debrief"], json!({ "heldOn": "2025-10-08" }));
     assert_eq!(
         data["walk"]["actions"]["nodes"],
         json!([{ "dueOn": "2025-11-01" }, { "dueOn": "2026-01-15" }])
     );
-    let actions: Vec<&Value> = data["walk"]["auditTrail"]
+    let actions: Vec<&Value> = data["walk"]["auditTrail"]["nodes"]
         .as_array()
         .unwrap()
         .iter()

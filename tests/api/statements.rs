@@ -146,10 +146,12 @@ async fn a_page_of_the_feed_runs_the_same_statements_for_few_changes_or_many(app
     let later = data["changes"]["edges"].as_array().unwrap().len();
     assert!(later >= first + 21, "{first} entries, then {later}");
     // The page and its count, then one batch per type of record and per
-    // edge below it, whatever the number of entries; loading per entry
-    // would take over 40. A batch straddling the loader's window splits.
+    // edge below it, whatever the number of entries: 12 on a quiet
+    // machine. A batch whose keys straddle the loader's 1 ms window on a
+    // busy one splits in two, so allow a few; loading per entry would
+    // take over 45.
     assert!(
-        few <= 16 && many.abs_diff(few) <= 2,
+        few <= 18 && many <= 18,
         "statements: {few} for {first} entries, {many} for {later}"
     );
 }

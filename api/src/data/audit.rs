@@ -8,6 +8,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::auth::{Caller, Scope};
+use crate::data::keyset::{Key, Keyset, Kind};
 use crate::error::{ApiError, ApiResult};
 
 /// One change to record.
@@ -72,6 +73,14 @@ pub async fn record(
         .await?;
     Ok(())
 }
+
+/// A walk's trail, oldest first.
+pub const TRAIL: Keyset<audit_event::Model> = Keyset {
+    list: "auditTrail",
+    kinds: &[Kind::Time, Kind::Uuid],
+    descending: false,
+    key: |e| vec![Key::Time(e.occurred_at), Key::Uuid(e.id)],
+};
 
 /// The trail of one walk the scope can see, oldest first.
 pub async fn of_walk(

@@ -16,7 +16,7 @@ use super::page::{self, PageArgs, Paged};
 use super::protocol::{FocusArea, Protocol};
 use super::school::School;
 use super::{Date, caller, ids, load_failed, loaders, many, one};
-use crate::data::{debriefs, highlights, visits};
+use crate::data::{audit, debriefs, highlights, visits};
 
 pub use observer::{Observer, ObserverQuery};
 pub use query::WalkQuery;
@@ -197,11 +197,21 @@ impl Walk {
     /// Every change to the walk, its visits and its ratings, oldest first.
     /// Trust-wide trust leaders only; null with a `FORBIDDEN` error for
     /// anyone else.
-    #[graphql(complexity = "200 * child_complexity")]
-    async fn audit_trail(&self, ctx: &Context<'_>) -> Result<Option<Vec<AuditEvent>>> {
+    #[graphql(complexity = "page::cost(first, last, child_complexity)")]
+    async fn audit_trail(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first this many events after `after` (1 to 100 by default).")]
+        first: Option<i32>,
+        #[graphql(desc = "Cursor of an event; the page starts after it.")] after: Option<String>,
+        #[graphql(desc = "The last this many events before `before` (1 to 100 by default).")]
+        last: Option<i32>,
+        #[graphql(desc = "Cursor of an event; the page ends before it.")] before: Option<String>,
+    ) -> Result<Option<Paged<AuditEvent>>> {
         caller(ctx)?.require_trust_leader()?;
         let events = many(&loaders(ctx).audit_of_walk, self.0.id).await?;
-        Ok(Some(events.into_iter().map(AuditEvent).collect()))
+        let args = PageArgs::new(first, after, last, before);
+        Ok(Some(args.slice(ctx, events, &audit::TRAIL, AuditEvent)?))
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
