@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use entity::change;
 
 use crate::data::feed;
-use crate::graphql::node::{Node, find};
+use crate::data::keyset::{Keyset, Page};
+use crate::graphql::node::{Node, find_all};
 use crate::graphql::page::{self, PageArgs, Paged};
 use crate::graphql::{caller, db, ids};
 
@@ -19,8 +20,8 @@ pub enum ChangeOperation {
     Delete,
 }
 
-/// One entry of the change feed.
-pub struct Change(change::Model);
+/// One entry of the change feed, and the record as it is now.
+pub struct Change(change::Model, Option<Node>);
 
 #[Object]
 impl Change {
@@ -43,12 +44,8 @@ impl Change {
 
     /// The record as it is now; null for a deletion, or when it has been
     /// deleted since or is not visible to the caller.
-    async fn record(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
-        if self.0.deleted {
-            return Ok(None);
-        }
-        let id = ids::encode(&self.0.node_type, &self.0.node_key);
-        Ok(find(ctx, &id).await?)
+    async fn record(&self) -> Option<&Node> {
+        self.1.as_ref()
     }
 
     /// When the change committed.
@@ -56,6 +53,14 @@ impl Change {
         self.0.changed_at
     }
 }
+
+/// The feed's order over entries paired with their records.
+const ENTRIES: Keyset<(change::Model, Option<Node>)> = Keyset {
+    list: feed::FEED.list,
+    kinds: feed::FEED.kinds,
+    descending: false,
+    key: |(row, _)| (feed::FEED.key)(row),
+};
 
 #[derive(Default)]
 pub struct FeedQuery;
@@ -86,7 +91,29 @@ impl FeedQuery {
         before: Option<String>,
     ) -> Result<Paged<Change>> {
         let window = PageArgs::new(first, after, last, before).window(ctx, &feed::FEED)?;
-        let rows = feed::page(db(ctx), &caller(ctx)?.scope, &window).await?;
-        Ok(page::connection(rows, &feed::FEED, Change))
+        let mut rows = feed::page(db(ctx), &caller(ctx)?.scope, &window).await?;
+        // The records load in one batch per type before the edges resolve.
+        let ids: Vec<ID> = (rows.rows.iter())
+            .filter(|row| !row.deleted)
+            .map(|row| ids::encode(&row.node_type, &row.node_key))
+            .collect();
+        let mut records = find_all(ctx, &ids).await?.into_iter();
+        let entries = std::mem::take(&mut rows.rows).into_iter().map(|row| {
+            let record = if row.deleted {
+                None
+            } else {
+                records.next().flatten()
+            };
+            (row, record)
+        });
+        let page = Page {
+            rows: entries.collect(),
+            total: rows.total,
+            has_previous: rows.has_previous,
+            has_next: rows.has_next,
+        };
+        Ok(page::connection(page, &ENTRIES, |(row, record)| {
+            Change(row, record)
+        }))
     }
 }
