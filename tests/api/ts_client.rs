@@ -1,6 +1,7 @@
 //! The typed TypeScript client of `tests/ts-client`: generated from the
 //! checked-in `schema.graphql` with GraphQL Code Generator, compiled with
-//! `tsc` on every run, and run against the live service.
+//! `tsc` on every run, and run against the live service: it pages walks,
+//! keeps a copy from the change feed and retries an upsert.
 
 use serde_json::{Value, json};
 
@@ -31,7 +32,7 @@ async fn build(dir: &std::path::Path) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_typed_typescript_client_compiles_against_the_schema_and_pages_through_every_walk() {
+async fn the_typed_typescript_client_compiles_against_the_schema_pages_syncs_and_retries_safely() {
     run(Store::Sqlite, |app| async move {
         let dir = node::packages("ts-client", "@graphql-codegen/cli").await;
         build(&dir).await;
@@ -64,6 +65,23 @@ async fn the_typed_typescript_client_compiles_against_the_schema_and_pages_throu
         let args = ["dist/src/client.js", &url, &token, &page.to_string()];
         let stdout = node::run(&dir, "node", &args).await;
         let summary: Value = serde_json::from_slice(&stdout).unwrap();
+        // The retry gave the first answer back and planned nothing more.
+        let planned = summary["planned"][0]["id"].clone();
+        let after = app
+            .data(
+                &token,
+                "{ walks(first: 100) { totalCount nodes { id externalId } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(after["walks"]["totalCount"], WALKS.len() + 1);
+        let new: Vec<&Value> = (after["walks"]["nodes"].as_array().unwrap().iter())
+            .filter(|walk| walk["externalId"] == "ts-client-walk-1")
+            .collect();
+        assert_eq!(
+            new,
+            [&json!({ "id": planned, "externalId": "ts-client-walk-1" })]
+        );
 
         let viewer = &expected["viewer"];
         assert_eq!(
@@ -79,6 +97,11 @@ async fn the_typed_typescript_client_compiles_against_the_schema_and_pages_throu
                 "walks": WALKS.len(),
                 "pages": WALKS.len().div_ceil(page),
                 "ids": ids,
+                "synced": sorted,
+                "planned": [
+                    { "created": true, "id": planned },
+                    { "created": true, "id": planned },
+                ],
             })
         );
     })

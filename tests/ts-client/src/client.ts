@@ -1,5 +1,8 @@
-// A typed client of the learning walks API: reads the viewer, pages
-// through every walk in the caller's scope and prints one JSON summary.
+// A typed client of the learning walks API, doing what a partner's sync
+// does: reads the viewer, pages through every walk in the caller's scope,
+// builds a copy of the walks from the change feed, and plans a walk by
+// its own id with an idempotency key, twice, as a retry would. Prints one
+// JSON summary.
 //
 //   node dist/src/client.js GRAPHQL_URL TOKEN [PAGE_SIZE]
 //
@@ -9,8 +12,14 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 
-import { ViewerDocument, WalksPageDocument } from "../generated/graphql.js";
-import type { WalksPageQuery } from "../generated/graphql.js";
+import {
+  ChangesDocument,
+  PlannableDocument,
+  PlanWalkDocument,
+  ViewerDocument,
+  WalksPageDocument,
+} from "../generated/graphql.js";
+import type { ChangesQuery, WalksPageQuery } from "../generated/graphql.js";
 
 /** A GraphQL-over-HTTP response body. */
 interface Response<Data> {
@@ -71,6 +80,52 @@ async function allWalks(client: Client, first: number) {
   }
 }
 
+/** The walks a copy kept from the change feed holds: id to status. */
+async function syncWalks(client: Client) {
+  const copy = new Map<string, string>();
+  let after: string | null = null;
+  for (;;) {
+    const { changes }: ChangesQuery = await client.request(ChangesDocument, { after });
+    for (const { node } of changes.edges) {
+      if (node.recordType !== "Walk") continue;
+      const record = node.record;
+      if (node.operation === "UPSERT" && record?.__typename === "Walk") {
+        copy.set(node.recordId, record.status);
+      } else {
+        copy.delete(node.recordId);
+      }
+    }
+    after = changes.pageInfo.endCursor ?? after;
+    if (!changes.pageInfo.hasNextPage) return copy;
+  }
+}
+
+/** Plans one walk by its own id; the second call is a retry. */
+async function planTwice(client: Client) {
+  const { schools, protocols } = await client.request(PlannableDocument, {});
+  const school = schools.nodes[0];
+  const protocol = protocols.nodes.find((p) => p.status === "PUBLISHED");
+  if (!school || !protocol) throw new Error("no school or published protocol to plan with");
+  const input = {
+    externalId: "ts-client-walk-1",
+    idempotencyKey: "ts-client-outbox-1",
+    schoolUrn: school.urn,
+    protocolId: protocol.id,
+    date: "2026-06-01",
+    purpose: "See how the typed client plans a walk",
+    observers: [{ reference: "ts-lead", displayName: "Typed Lead", role: "LEAD" as const }],
+  };
+  const answers = [];
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const { upsertWalk } = await client.request(PlanWalkDocument, { input });
+    if (upsertWalk.userErrors.length > 0) {
+      throw new Error(`refused: ${JSON.stringify(upsertWalk.userErrors)}`);
+    }
+    answers.push({ created: upsertWalk.created, id: upsertWalk.walk?.id ?? null });
+  }
+  return answers;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [url, token, size = "2"] = argv;
   const first = Number(size);
@@ -81,6 +136,9 @@ async function main(argv: string[]): Promise<void> {
 
   const { viewer } = await client.request(ViewerDocument, {});
   const { ids, pages, totalCount } = await allWalks(client, first);
+
+  const copy = await syncWalks(client);
+  const planned = await planTwice(client);
 
   const summary = {
     viewer: {
@@ -93,6 +151,8 @@ async function main(argv: string[]): Promise<void> {
     walks: ids.length,
     pages,
     ids,
+    synced: [...copy.keys()].sort(),
+    planned,
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
