@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::on_both_stores;
-use crate::walks::{add_visit, create_walk, walk_input};
+use crate::walks::{add_visit, create_walk, rate, submit, walk_input};
 
 const NODES: &str = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }";
 
@@ -20,11 +20,23 @@ async fn records(app: &TestApp) -> Vec<String> {
     let token = app.leader("2516");
     let walk = create_walk(app, &token, walk_input(137106, &protocol, "2025-10-07")).await;
     let visit = add_visit(app, &token, &walk, "English", 7).await;
+    rate(app, &token, &walk, &visit, None, &[("RL1", Some(3))]).await;
+    submit(app, &token, &walk).await;
+    let debrief = "mutation($w: ID!) { recordDebrief(input: { walkId: $w, heldOn: \"2025-10-08\",
+      participants: [HEAD], strengths: \"Calm starts.\", reflections: \"Questioning varied.\",
+      actions: [] }) { debrief { id } userErrors { code } } }";
+    let debriefed = app.data(&token, debrief, json!({ "w": walk })).await;
+    let note = "mutation { recordSchoolContext(input: { schoolUrn: 137106,
+      writtenOn: \"2025-09-01\", note: \"A new head joined in September.\" }) {
+      context { id } userErrors { code } } }";
+    let noted = app.data(&token, note, json!({})).await;
     let query = "query($w: ID!) { walk(id: $w) { observers { observer { id } }
-      protocol { focusAreas { id indicators { id } } } } }";
+      protocol { focusAreas { id indicators { id } } }
+      visits(first: 1) { nodes { ratings(first: 1) { nodes { id } } } } } }";
     let data = app.data(&token, query, json!({ "w": walk })).await;
     let text = |v: &Value| v.as_str().unwrap().to_owned();
     let area = &data["walk"]["protocol"]["focusAreas"][0];
+    let rating = &data["walk"]["visits"]["nodes"][0]["ratings"]["nodes"][0]["id"];
     vec![
         ids::encode(ids::TRUST, "2516").0,
         ids::encode(ids::SCHOOL, 137106).0,
@@ -34,10 +46,13 @@ async fn records(app: &TestApp) -> Vec<String> {
         text(&data["walk"]["observers"][0]["observer"]["id"]),
         walk,
         visit,
+        text(rating),
+        text(&noted["recordSchoolContext"]["context"]["id"]),
+        text(&debriefed["recordDebrief"]["debrief"]["id"]),
     ]
 }
 
-const KINDS: [&str; 8] = [
+const KINDS: [&str; 11] = [
     "Trust",
     "School",
     "Protocol",
@@ -46,6 +61,9 @@ const KINDS: [&str; 8] = [
     "Observer",
     "Walk",
     "Visit",
+    "Rating",
+    "SchoolContext",
+    "Debrief",
 ];
 
 async fn every_id_the_caller_may_see_resolves_to_its_record(app: TestApp) {
@@ -88,6 +106,10 @@ fn never_issued() -> Vec<String> {
         fresh(ids::VISIT),
         fresh(ids::ACTION),
         fresh(ids::HIGHLIGHT),
+        fresh(ids::DEBRIEF),
+        ids::encode(ids::SCHOOL_CONTEXT, "999999.1").0,
+        ids::encode(ids::SCHOOL_CONTEXT, "137106.9").0,
+        ids::encode(ids::RATING, format!("{0}.{0}.{0}", uuid::Uuid::new_v4())).0,
         "not-an-id".to_owned(),
     ]
 }
@@ -103,7 +125,7 @@ async fn another_trust_reads_every_id_as_never_issued(app: TestApp) {
     let made_up = app
         .graphql(&other, NODES, json!({ "ids": never_issued() }))
         .await;
-    assert_eq!(made_up["data"]["nodes"], json!(vec![Value::Null; 11]));
+    assert_eq!(made_up["data"]["nodes"], json!(vec![Value::Null; 15]));
 
     // Lookups by the public identifiers partners hold: a trust by its GIAS
     // group UID, a school by URN.
@@ -131,11 +153,14 @@ async fn a_school_scoped_token_reads_other_schools_records_as_never_issued(app: 
     let token = app.token("2516", &[Role::SchoolLeader], Some(vec![138655]));
     let data = app.data(&token, NODES, json!({ "ids": ids })).await;
     // The trust, its protocol and observers are the whole trust's; the
-    // school, walk and visit belong to 137106.
+    // school, walk, visit, rating, context note and debrief belong to
+    // 137106.
     let seen: Vec<bool> = (data["nodes"].as_array().unwrap().iter())
         .map(|n| !n.is_null())
         .collect();
-    assert_eq!(seen, [true, false, true, true, true, true, false, false]);
+    let theirs = [false; 5];
+    assert_eq!(seen[..6], [true, false, true, true, true, true]);
+    assert_eq!(seen[6..], theirs);
 }
 
 async fn mutations_echo_the_client_mutation_id(app: TestApp) {

@@ -18,6 +18,9 @@ pub const WALK: &str = "Walk";
 pub const VISIT: &str = "Visit";
 pub const ACTION: &str = "Action";
 pub const HIGHLIGHT: &str = "Highlight";
+pub const DEBRIEF: &str = "Debrief";
+pub const SCHOOL_CONTEXT: &str = "SchoolContext";
+pub const RATING: &str = "Rating";
 
 pub fn encode(kind: &str, key: impl std::fmt::Display) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{kind}:{key}")))

@@ -90,6 +90,12 @@ pub struct SchoolContext(pub school_context::Model);
 
 #[Object]
 impl SchoolContext {
+    /// Opaque global id.
+    pub(crate) async fn id(&self) -> ID {
+        let key = format!("{}.{}", self.0.school_urn, self.0.version);
+        ids::encode(ids::SCHOOL_CONTEXT, key)
+    }
+
     /// 1 for the first note, one more for each after.
     async fn version(&self) -> i32 {
         self.0.version

@@ -42,6 +42,11 @@ pub struct Debrief(pub debrief::Model);
 
 #[Object]
 impl Debrief {
+    /// Opaque global id.
+    pub(crate) async fn id(&self) -> ID {
+        ids::encode(ids::DEBRIEF, self.0.walk_id)
+    }
+
     async fn held_on(&self) -> Date {
         Date(self.0.held_on)
     }

@@ -78,6 +78,13 @@ pub struct Rating(pub rating::Model);
 
 #[Object]
 impl Rating {
+    /// Opaque global id.
+    pub(crate) async fn id(&self) -> ID {
+        let r = &self.0;
+        let key = format!("{}.{}.{}", r.visit_id, r.indicator_id, r.observer_id);
+        ids::encode(ids::RATING, key)
+    }
+
     async fn indicator(&self, ctx: &Context<'_>) -> Result<Indicator> {
         Ok(Indicator(
             one(
