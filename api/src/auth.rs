@@ -162,7 +162,8 @@ impl AuthKeys {
         let claims = data.claims;
         let school_count = claims.schools.as_ref().map(Vec::len);
         let empty_schools = matches!(school_count, Some(0)) || school_count > Some(MAX_SCHOOLS);
-        if claims.roles.is_empty() || claims.trust.is_empty() || empty_schools {
+        let blank = |text: &str| text.trim().is_empty();
+        if claims.roles.is_empty() || blank(&claims.trust) || blank(&claims.sub) || empty_schools {
             return Err(ApiError::Unauthenticated);
         }
         Ok(Caller {

@@ -54,6 +54,8 @@ async fn requests_without_a_valid_token_are_unauthenticated(app: TestApp) {
         signed(SECRET, &claims(|c| c["roles"] = json!(["superuser"]))),
         signed(SECRET, &claims(|c| c["roles"] = json!([]))),
         signed(SECRET, &claims(|c| c["schools"] = json!([]))),
+        signed(SECRET, &claims(|c| c["sub"] = json!(" "))),
+        signed(SECRET, &claims(|c| c["trust"] = json!(""))),
         signed(
             SECRET,
             &claims(|c| {

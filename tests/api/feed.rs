@@ -186,6 +186,10 @@ async fn paging_arguments_are_checked(app: TestApp) {
         (json!({ "first": 1, "last": 1 }), "last"),
         (json!({ "first": 1, "after": "bm90IGEgY3Vyc29y" }), "after"),
         (json!({ "first": 1, "after": schools_cursor }), "after"),
+        (
+            json!({ "first": 1, "after": "WyJjaGFuZ2VzIiwiLTUiXQ" }),
+            "after",
+        ),
     ] {
         let query = "query($first: Int, $last: Int, $after: String) {
           changes(first: $first, last: $last, after: $after) { totalCount } }";

@@ -108,7 +108,7 @@ async fn a_failed_write_frees_its_key_and_bad_keys_are_refused(app: TestApp) {
     assert_eq!(body["data"]["createWalk"]["walk"]["date"], "2025-10-07");
     assert_eq!(walks_stored(&app).await, 1);
 
-    for bad in ["", &"k".repeat(201), "line\nbreak"] {
+    for bad in ["", "   ", &"k".repeat(201), "line\nbreak"] {
         let body = app
             .graphql(&token, CREATE, keyed(&protocol, "2025-10-07", bad))
             .await;

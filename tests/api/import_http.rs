@@ -145,3 +145,33 @@ on_both_stores!(
     imports_stay_in_the_callers_trust_and_schools,
     the_upload_needs_csv_a_protocol_key_and_post,
 );
+
+async fn imported_walks_and_visits_keep_the_files_names_as_external_ids(app: TestApp) {
+    app.import_schools().await;
+    let protocol = app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    // A walk planned through the API under a name the file also uses.
+    let mut input = crate::walks::walk_input(138655, &protocol, "2025-10-08");
+    input["externalId"] = json!("W2");
+    let upsert = "mutation($input: UpsertWalkInput!) { upsertWalk(input: $input) {
+      created userErrors { code } } }";
+    app.data(&token, upsert, json!({ "input": input })).await;
+    let (status, body) = upload(&app, &token, "?protocolKey=trust-core", &GOOD).await;
+    assert_eq!(status, 422);
+    let taken =
+        json!([{ "line": 5, "message": "walk W2: another walk of the trust has externalId W2" }]);
+    assert_eq!(faults(&body), taken);
+
+    let (status, _) = upload(&app, &token, "?protocolKey=trust-core", &GOOD[..3]).await;
+    assert_eq!(status, 200);
+    let query = "{ walks(first: 5, filter: { schoolUrn: 137106 }) { nodes { externalId
+      visits(first: 5) { nodes { externalId } } } } }";
+    let data = app.data(&token, query, json!({})).await;
+    let walk = json!([{ "externalId": "W1", "visits": { "nodes": [{ "externalId": "V1" }, { "externalId": "V2" }] } }]);
+    let mut got = data["walks"]["nodes"].clone();
+    let visits = got[0]["visits"]["nodes"].as_array_mut().unwrap();
+    visits.sort_by_key(|v| v["externalId"].as_str().unwrap().to_owned());
+    assert_eq!(got, walk);
+}
+
+on_both_stores!(imported_walks_and_visits_keep_the_files_names_as_external_ids);

@@ -116,8 +116,10 @@ impl Extension for Keys {
         };
         let pos = info.field.name.pos;
         let length = key.chars().count();
-        if length == 0 || length > MAX_KEY || key.chars().any(char::is_control) {
-            let message = format!("an idempotency key is 1 to {MAX_KEY} printable characters");
+        if key.trim().is_empty() || length > MAX_KEY || key.chars().any(char::is_control) {
+            let message = format!(
+                "an idempotency key is 1 to {MAX_KEY} printable characters, not all spaces"
+            );
             return Err(refuse(ApiError::invalid("idempotencyKey", message), pos));
         }
         let hash = request_hash(info.name, input, caller);
@@ -139,7 +141,8 @@ impl Extension for Keys {
                 });
             }
             Claim::Mismatch => {
-                let message = "this idempotency key was used with other input";
+                let message = "this idempotency key was used with another request: other input, \
+                               or the same input under other roles or schools";
                 return Err(refuse(ApiError::Conflict(message.into()), pos));
             }
             Claim::Running => {

@@ -44,7 +44,8 @@ impl Key {
     pub fn read(kind: Kind, text: &str) -> Option<Key> {
         Some(match kind {
             Kind::Int => Key::Int(text.parse().ok()?),
-            Kind::Big => Key::Big(text.parse().ok()?),
+            // Only the change feed's positions, which start at 1.
+            Kind::Big => Key::Big(text.parse().ok().filter(|n: &i64| *n >= 0)?),
             Kind::Text => Key::Text(text.to_owned()),
             Kind::Date => Key::Date(NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?),
             Kind::Time => Key::Time(DateTime::parse_from_rfc3339(text).ok()?.to_utc()),

@@ -140,26 +140,14 @@ pub async fn import_ratings_as(
         .collect();
 
     let walk_id = |name: &str| stable_id(&format!("{trust_uid}/import/walk/{name}"));
-    let ids: Vec<Uuid> = parsed.walks.keys().map(|name| walk_id(name)).collect();
-    let already: BTreeSet<Uuid> = walk::Entity::find()
-        .filter(walk::Column::TrustId.eq(trust_uid))
-        .filter(walk::Column::Id.is_in(ids))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|w| w.id)
-        .collect();
-    let imported: BTreeSet<String> = (parsed.walks.keys())
-        .filter(|name| already.contains(&walk_id(name)))
-        .cloned()
-        .collect();
+    let taken = check::taken(&txn, trust_uid, &parsed, walk_id).await?;
     let stored = check::Stored {
         schools: &schools,
         scope: importer.schools,
         protocol: &protocol,
         indicators: &indicators,
         levels: &levels,
-        imported: &imported,
+        taken: &taken,
     };
     let faults = check::faults(&parsed, &stored);
     if !faults.is_empty() {
@@ -203,7 +191,7 @@ pub async fn import_ratings_as(
             updated_at: at,
             submitted_at: Some(at),
             version: 1,
-            external_id: None,
+            external_id: Some(name.clone()),
         });
         for (reference, role) in &w.observers {
             walk_observers.push(walk_observer::Model {
@@ -230,7 +218,7 @@ pub async fn import_ratings_as(
                 .and_time(NaiveTime::MIN)
                 .and_utc(),
             notes: None,
-            external_id: None,
+            external_id: Some(name.clone()),
         })
         .collect();
     let recorded_at = chrono::Utc::now();
