@@ -114,6 +114,19 @@ pub struct Limits {
     #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 12, global = true)]
     pub max_query_depth: usize,
 
+    /// Most aliases one document may write (`QUERY_TOO_MANY_ALIASES`).
+    #[arg(long, env = "MAX_ALIASES", default_value_t = 50, global = true)]
+    pub max_aliases: usize,
+
+    /// Most fields one operation may ask for at its root
+    /// (`QUERY_TOO_MANY_ROOT_FIELDS`).
+    #[arg(long, env = "MAX_ROOT_FIELDS", default_value_t = 30, global = true)]
+    pub max_root_fields: usize,
+
+    /// Most directives one selection may carry (`QUERY_TOO_MANY_DIRECTIVES`).
+    #[arg(long, env = "MAX_DIRECTIVES", default_value_t = 5, global = true)]
+    pub max_directives: usize,
+
     /// Largest cost of a query: each field costs 1 and a connection its
     /// page size (`first` or `last`) times the cost of each node.
     #[arg(
@@ -149,6 +162,9 @@ impl Default for Limits {
             max_page_size: 100,
             max_query_depth: 12,
             max_query_complexity: 250_000,
+            max_aliases: 50,
+            max_root_fields: 30,
+            max_directives: 5,
             max_body_bytes: 1_048_576,
             max_import_bytes: 33_554_432,
         }

@@ -25,6 +25,7 @@ mod idempotency;
 mod import;
 mod import_http;
 mod import_ratings;
+mod limits;
 mod matrix;
 mod nodes;
 mod observers;

@@ -15,6 +15,7 @@ mod protocol;
 mod protocol_drafts;
 pub(crate) mod scalars;
 mod school;
+mod shape;
 mod sync;
 mod trust_settings;
 pub(crate) mod user_error;
@@ -71,6 +72,11 @@ fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription>
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .extension(extension::ErrorCodes)
         .extension(idempotency::IdempotencyKeys)
+        .extension(shape::ShapeLimits {
+            aliases: limits.max_aliases,
+            root_fields: limits.max_root_fields,
+            directives: limits.max_directives,
+        })
         .extension(cost::QueryCost {
             maximum: limits.max_query_complexity,
         })

@@ -1,0 +1,72 @@
+//! Limits on a document's shape, each at and just past its default:
+//! aliases, root fields and directives per selection.
+
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::on_both_stores;
+
+/// `{ a0: viewer { subject } a1: … }` with `n` aliased root fields.
+fn aliased(n: usize) -> String {
+    let fields: Vec<String> = (0..n)
+        .map(|i| format!("a{i}: viewer {{ subject }}"))
+        .collect();
+    format!("{{ {} }}", fields.join(" "))
+}
+
+fn refusal(body: &Value) -> (Value, Value) {
+    let error = &body["errors"][0];
+    (
+        error["extensions"]["code"].clone(),
+        error["extensions"]["limit"].clone(),
+    )
+}
+
+async fn aliases_root_fields_and_directives_are_limited(app: TestApp) {
+    let token = app.leader("2516");
+    // 30 root fields: at the limit of root fields, under that of aliases.
+    let body = app.graphql(&token, &aliased(30), json!({})).await;
+    assert_eq!(body["data"]["a29"]["subject"], "tester", "{body}");
+    let body = app.graphql(&token, &aliased(31), json!({})).await;
+    assert_eq!(
+        refusal(&body),
+        (json!("QUERY_TOO_MANY_ROOT_FIELDS"), json!(30))
+    );
+    assert_eq!(body["data"], Value::Null);
+
+    // Root fields count through fragments too.
+    let spread = "query { ...F } fragment F on Query { a: viewer { subject } ...G }
+      fragment G on Query { b: viewer { subject } c: viewer { subject } }";
+    let body = app.graphql(&token, spread, json!({})).await;
+    assert_eq!(body["data"]["c"]["subject"], "tester", "{body}");
+
+    // 50 aliases below the root are allowed; 51 are not.
+    let nested = |n: usize| {
+        let fields: Vec<String> = (0..n).map(|i| format!("s{i}: subject")).collect();
+        format!("{{ viewer {{ {} }} }}", fields.join(" "))
+    };
+    let body = app.graphql(&token, &nested(50), json!({})).await;
+    assert_eq!(body["data"]["viewer"]["s49"], "tester", "{body}");
+    let body = app.graphql(&token, &nested(51), json!({})).await;
+    assert_eq!(refusal(&body), (json!("QUERY_TOO_MANY_ALIASES"), json!(50)));
+
+    // Five directives on one selection pass the limit (and then meet
+    // validation, as @include may appear once); six do not pass it. The
+    // limit keeps a flood of directives from costing validation time.
+    let directed = |n: usize| {
+        let directives = vec!["@include(if: true)"; n].join(" ");
+        format!("{{ viewer {directives} {{ subject }} }}")
+    };
+    let both = "{ viewer @include(if: true) @skip(if: false) { subject } }";
+    let body = app.graphql(&token, both, json!({})).await;
+    assert_eq!(body["data"]["viewer"]["subject"], "tester", "{body}");
+    let body = app.graphql(&token, &directed(5), json!({})).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+    let body = app.graphql(&token, &directed(6), json!({})).await;
+    assert_eq!(
+        refusal(&body),
+        (json!("QUERY_TOO_MANY_DIRECTIVES"), json!(5))
+    );
+}
+
+on_both_stores!(aliases_root_fields_and_directives_are_limited);
