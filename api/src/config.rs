@@ -114,6 +114,11 @@ pub struct Limits {
     #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 12, global = true)]
     pub max_query_depth: usize,
 
+    /// Production mode: introspection and "did you mean" suggestions are
+    /// off, except introspection for tokens with the `partner` role.
+    #[arg(long, env = "PRODUCTION", default_value_t = false, global = true)]
+    pub production: bool,
+
     /// Most aliases one document may write (`QUERY_TOO_MANY_ALIASES`).
     #[arg(long, env = "MAX_ALIASES", default_value_t = 50, global = true)]
     pub max_aliases: usize,
@@ -162,6 +167,7 @@ impl Default for Limits {
             max_page_size: 100,
             max_query_depth: 12,
             max_query_complexity: 250_000,
+            production: false,
             max_aliases: 50,
             max_root_fields: 30,
             max_directives: 5,

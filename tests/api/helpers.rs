@@ -47,7 +47,16 @@ where
     F: FnOnce(TestApp) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let Some(app) = TestApp::start(store).await else {
+    run_with(store, &[], test).await;
+}
+
+/// Like [`run`], with `args` added to the service's command line.
+pub async fn run_with<F, Fut>(store: Store, args: &[&str], test: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(app) = TestApp::start(store, args).await else {
         return;
     };
     let outcome = tokio::spawn(test(app.clone())).await;
@@ -81,27 +90,12 @@ mod tempdir;
 #[path = "node.rs"]
 pub mod node;
 
-/// The PostgreSQL server for tests, from `TEST_DATABASE_URL`. Without it the
-/// PostgreSQL variants are skipped, except under CI where that is an error.
-fn postgres_admin_url() -> Option<String> {
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok() => panic!("TEST_DATABASE_URL must be set under CI"),
-        _ => {
-            eprintln!("skipped: TEST_DATABASE_URL is not set");
-            None
-        }
-    }
-}
-
-fn with_database(url: &str, name: &str) -> String {
-    let mut parsed = url::Url::parse(url).expect("TEST_DATABASE_URL is a URL");
-    parsed.set_path(&format!("/{name}"));
-    parsed.to_string()
-}
+#[path = "pg.rs"]
+mod pg;
+use pg::{postgres_admin_url, with_database};
 
 impl TestApp {
-    async fn start(store: Store) -> Option<TestApp> {
+    async fn start(store: Store, args: &[&str]) -> Option<TestApp> {
         let (url, postgres, dir) = match store {
             Store::Sqlite => {
                 let dir = tempdir::Dir::new();
@@ -123,7 +117,8 @@ impl TestApp {
             }
         };
 
-        let cli = Cli::parse_from(["api", "--database-url", &url, "--no-demo"]);
+        let base = ["api", "--database-url", &url, "--no-demo"];
+        let cli = Cli::parse_from(base.iter().chain(args));
         let mut db = api::db::connect(&cli.config)
             .await
             .expect("connect and migrate");

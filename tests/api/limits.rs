@@ -61,7 +61,10 @@ async fn aliases_root_fields_and_directives_are_limited(app: TestApp) {
     let body = app.graphql(&token, both, json!({})).await;
     assert_eq!(body["data"]["viewer"]["subject"], "tester", "{body}");
     let body = app.graphql(&token, &directed(5), json!({})).await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
     let body = app.graphql(&token, &directed(6), json!({})).await;
     assert_eq!(
         refusal(&body),

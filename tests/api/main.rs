@@ -29,6 +29,7 @@ mod limits;
 mod matrix;
 mod nodes;
 mod observers;
+mod production;
 mod protocols;
 mod roles;
 mod schema;

@@ -9,6 +9,7 @@ mod extension;
 mod highlight;
 mod idempotency;
 pub mod ids;
+pub mod introspection;
 mod node;
 mod page;
 mod protocol;
@@ -69,9 +70,16 @@ pub struct Mutation(
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
 
 fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription);
+    // Suggestions name fields a caller did not know of.
+    let builder = match limits.production {
+        true => builder.disable_suggestions(),
+        false => builder,
+    };
+    builder
         .extension(extension::ErrorCodes)
         .extension(idempotency::IdempotencyKeys)
+        .extension(introspection::IntrospectionGate)
         .extension(shape::ShapeLimits {
             aliases: limits.max_aliases,
             root_fields: limits.max_root_fields,

@@ -15,9 +15,10 @@ use serde_json::{Map, Value};
 use super::media::{JSON, Media, json_body, negotiate, not_acceptable, request_error};
 use super::persisted::{Pending, Refusal};
 use super::{authenticate, error_response, too_large};
-use crate::auth::Caller;
+use crate::auth::{Caller, Role};
 use crate::data::loaders::Loaders;
 use crate::error::ApiError;
+use crate::graphql::introspection::NoIntrospection;
 use crate::graphql::user_error::Failures;
 use crate::startup::AppState;
 
@@ -45,6 +46,10 @@ async fn execute(
 ) -> Response {
     tracing::Span::current().record("trust.id", caller.scope.trust.as_str());
     let loaders = Loaders::new(&state.db, &caller.scope);
+    let request = match state.limits.production && !caller.roles.contains(&Role::Partner) {
+        true => request.data(NoIntrospection),
+        false => request,
+    };
     let response = state
         .schema
         .execute(request.data(caller).data(loaders).data(Failures::default()))
