@@ -83,6 +83,17 @@ pub struct Config {
     #[arg(long, env = "SHUTDOWN_GRACE", default_value_t = 10, global = true)]
     pub shutdown_grace: u64,
 
+    /// Seconds a client has to send a request's headers before its
+    /// connection is closed (1 to 300).
+    #[arg(
+        long,
+        env = "HEADER_READ_TIMEOUT",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=300),
+        global = true
+    )]
+    pub header_read_timeout: u64,
+
     /// Do not load the demo trusts and walks into an empty SQLite database
     /// (`NO_DEMO` accepts true/false, yes/no, 1/0).
     #[arg(

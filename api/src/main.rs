@@ -117,7 +117,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let app = startup::app(AppState::new(db, keys, config.limits.clone()));
     let drain = std::time::Duration::from_secs(config.shutdown_grace);
-    startup::serve(listener, app, startup::shutdown_signal(), drain).await?;
+    let header_read = std::time::Duration::from_secs(config.header_read_timeout);
+    startup::serve_with(
+        listener,
+        app,
+        startup::shutdown_signal(),
+        drain,
+        header_read,
+    )
+    .await?;
     Ok(())
 }
 

@@ -1,13 +1,20 @@
 //! Assembling the service from its parts. `main` and the tests both call
 //! these, with dependencies passed in; nothing here reads the environment.
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 use crate::auth::AuthKeys;
 use crate::config::Limits;
@@ -42,30 +49,65 @@ pub fn app(state: AppState) -> Router {
     crate::http::router(state)
 }
 
+/// How long a client has to send a request's headers before its
+/// connection is closed, unless the caller says otherwise.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Serves `app` on `listener` until `shutdown` completes, then lets
 /// requests in flight finish for up to `drain` before closing the rest.
-// TODO: no header or body read timeout yet, so a client that never finishes
-// its request holds its connection until shutdown; axum::serve has no knob
-// for it and a hyper-util accept loop belongs with the hostile-client work.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
     drain: Duration,
 ) -> std::io::Result<()> {
-    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
-    let signal = async move {
-        shutdown.await;
-        let _ = stopping.send(true);
-    };
-    let server = axum::serve(listener, app).with_graceful_shutdown(signal);
-    let deadline = async move {
-        let _ = stopped.wait_for(|stopping| *stopping).await;
-        tokio::time::sleep(drain).await;
-    };
+    serve_with(listener, app, shutdown, drain, HEADER_READ_TIMEOUT).await
+}
+
+/// Like [`serve`]; a connection that has not sent a request's headers
+/// within `header_read` is closed, so slow clients cannot hold
+/// connections open. (Bodies are read inside the handlers, under the
+/// body limits.)
+pub async fn serve_with(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    drain: Duration,
+    header_read: Duration,
+) -> std::io::Result<()> {
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors, say: wait a moment and go on.
+                    tracing::warn!(error = %err, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = app
+            .clone()
+            .map_request(|request: hyper::Request<Incoming>| request.map(Body::new));
+        let connection = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_read)
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(error = %err, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
     tokio::select! {
-        served = server.into_future() => served,
-        () = deadline => {
+        () = graceful.shutdown() => Ok(()),
+        () = tokio::time::sleep(drain) => {
             tracing::warn!(drain.secs = drain.as_secs(), "closing connections still open");
             Ok(())
         }

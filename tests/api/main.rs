@@ -33,6 +33,7 @@ mod production;
 mod protocols;
 mod roles;
 mod schema;
+mod serving;
 mod startup;
 mod statements;
 mod tenancy;
