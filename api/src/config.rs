@@ -130,6 +130,18 @@ pub struct Limits {
     #[arg(long, env = "PRODUCTION", default_value_t = false, global = true)]
     pub production: bool,
 
+    /// Milliseconds a query may run before it is stopped and answered
+    /// with `TIMEOUT` (mutations always run to the end of their
+    /// transaction).
+    #[arg(
+        long,
+        env = "EXECUTION_TIMEOUT_MS",
+        default_value_t = 10_000,
+        value_parser = clap::value_parser!(u64).range(1..=600_000),
+        global = true
+    )]
+    pub execution_timeout_ms: u64,
+
     /// Most aliases one document may write (`QUERY_TOO_MANY_ALIASES`).
     #[arg(long, env = "MAX_ALIASES", default_value_t = 50, global = true)]
     pub max_aliases: usize,
@@ -179,6 +191,7 @@ impl Default for Limits {
             max_query_depth: 12,
             max_query_complexity: 250_000,
             production: false,
+            execution_timeout_ms: 10_000,
             max_aliases: 50,
             max_root_fields: 30,
             max_directives: 5,

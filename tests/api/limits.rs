@@ -73,3 +73,26 @@ async fn aliases_root_fields_and_directives_are_limited(app: TestApp) {
 }
 
 on_both_stores!(aliases_root_fields_and_directives_are_limited);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_query_past_the_execution_timeout_is_stopped_but_a_mutation_is_not() {
+    let args = ["--execution-timeout-ms", "1"];
+    crate::helpers::run_with(crate::helpers::Store::Sqlite, &args, |app| async move {
+        app.import_schools().await;
+        let protocol = app.import_core_protocol("2516").await;
+        let token = app.leader("2516");
+        // A mutation runs to the end of its transaction whatever the limit.
+        let walk = crate::walks::walk_input(137106, &protocol, "2025-10-07");
+        crate::walks::create_walk(&app, &token, walk).await;
+        // Loading a walk's school waits on the loader's 1 ms batching
+        // window, so this query takes longer than 1 ms.
+        let query = "{ walks(first: 10) { nodes { school { name } } } }";
+        let (status, body) = app.post(&token, query, json!({})).await;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(
+            body["errors"][0]["extensions"],
+            json!({ "code": "TIMEOUT", "limitMs": 1 })
+        );
+    })
+    .await;
+}

@@ -5,7 +5,8 @@
 //! which every well-formed request answers 200.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use std::time::Duration;
+
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -13,6 +14,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::media::{JSON, Media, json_body, negotiate, not_acceptable, request_error};
+use super::params::{changes_data, params_from_query_string, request_from};
 use super::persisted::{Pending, Refusal};
 use super::{authenticate, error_response, too_large};
 use crate::auth::{Caller, Role};
@@ -50,10 +52,18 @@ async fn execute(
         true => request.data(NoIntrospection),
         false => request,
     };
-    let response = state
-        .schema
-        .execute(request.data(caller).data(loaders).data(Failures::default()))
-        .await;
+    // A query stopped midway has written nothing; a mutation is never
+    // stopped, so its transaction either commits or rolls back whole.
+    let limit = Duration::from_millis(state.limits.execution_timeout_ms);
+    let stoppable = !changes_data(&request);
+    let run = (state.schema).execute(request.data(caller).data(loaders).data(Failures::default()));
+    let response = match stoppable {
+        true => match tokio::time::timeout(limit, run).await {
+            Ok(response) => response,
+            Err(_) => return timed_out(media, limit),
+        },
+        false => run.await,
+    };
 
     let failed = before_execution(&response);
     if let Some(pending) = pending.filter(|_| !failed) {
@@ -81,34 +91,20 @@ async fn execute(
     answer
 }
 
-/// The parameters of a request, checked for their JSON types.
-fn request_from(params: Map<String, Value>) -> Result<async_graphql::Request, String> {
-    let text = |name: &str| match params.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text.clone())),
-        Some(_) => Err(format!("`{name}` must be a string")),
-    };
-    let object = |name: &str| match params.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(map)) => Ok(Some(Value::Object(map.clone()))),
-        Some(_) => Err(format!("`{name}` must be an object")),
-    };
-    let query = text("query")?.ok_or("the request has no `query`")?;
-    let mut request = async_graphql::Request::new(query);
-    if let Some(name) = text("operationName")? {
-        request = request.operation_name(name);
-    }
-    if let Some(variables) = object("variables")? {
-        request = request.variables(async_graphql::Variables::from_json(variables));
-    }
-    if let Some(Value::Object(extensions)) = object("extensions")? {
-        for (key, value) in extensions {
-            if let Ok(value) = async_graphql::Value::from_json(value) {
-                request.extensions.insert(key, value);
-            }
-        }
-    }
-    Ok(request)
+/// A query that ran past the execution timeout: 503, as the answer may
+/// come with a retry or a smaller request.
+fn timed_out(media: Media, limit: Duration) -> Response {
+    let message = format!(
+        "the query ran longer than {} ms and was stopped",
+        limit.as_millis()
+    );
+    let body = serde_json::json!({ "errors": [{ "message": message,
+        "extensions": { "code": "TIMEOUT", "limitMs": limit.as_millis() as u64 } }] });
+    let mut answer = (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
+    answer
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    answer
 }
 
 pub(super) async fn post(
@@ -190,41 +186,6 @@ fn prepared(
 fn wants_html(headers: &HeaderMap) -> bool {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     accept.is_some_and(|accept| accept.contains("text/html"))
-}
-
-/// True when the operation the request would run is not a query.
-fn changes_data(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
-    };
-    let operation = match &document.operations {
-        DocumentOperations::Single(operation) => Some(operation),
-        // Several operations without a name run none: execution refuses.
-        DocumentOperations::Multiple(operations) => match &request.operation_name {
-            Some(name) => operations.get(name.as_str()),
-            None => None,
-        },
-    };
-    operation.is_some_and(|op| op.node.ty != OperationType::Query)
-}
-
-/// `?query=…&operationName=…&variables=…&extensions=…`, the last two JSON.
-fn params_from_query_string(text: &str) -> Result<Map<String, Value>, String> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(text)
-        .map_err(|err| format!("the query string is not a GraphQL request: {err}"))?;
-    let mut params = Map::new();
-    for (name, value) in pairs {
-        let value = match name.as_str() {
-            "variables" | "extensions" if !value.is_empty() => serde_json::from_str(&value)
-                .map_err(|err| format!("`{name}` is not JSON: {err}"))?,
-            "variables" | "extensions" => Value::Null,
-            _ => Value::String(value),
-        };
-        if params.insert(name.clone(), value).is_some() {
-            return Err(format!("`{name}` is given twice"));
-        }
-    }
-    Ok(params)
 }
 
 /// GraphiQL for browsers; queries (never mutations) from the query string

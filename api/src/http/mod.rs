@@ -21,6 +21,7 @@ mod export;
 mod graphql;
 mod import;
 mod media;
+mod params;
 pub mod persisted;
 
 const REQUEST_ID: &str = "x-request-id";

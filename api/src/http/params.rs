@@ -1,0 +1,71 @@
+//! Reading a GraphQL request from its parameters, wherever they came
+//! from (a JSON body or a query string), and telling whether it would
+//! change data.
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use serde_json::{Map, Value};
+
+/// The parameters of a request, checked for their JSON types.
+pub(super) fn request_from(params: Map<String, Value>) -> Result<async_graphql::Request, String> {
+    let text = |name: &str| match params.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(_) => Err(format!("`{name}` must be a string")),
+    };
+    let object = |name: &str| match params.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(map)) => Ok(Some(Value::Object(map.clone()))),
+        Some(_) => Err(format!("`{name}` must be an object")),
+    };
+    let query = text("query")?.ok_or("the request has no `query`")?;
+    let mut request = async_graphql::Request::new(query);
+    if let Some(name) = text("operationName")? {
+        request = request.operation_name(name);
+    }
+    if let Some(variables) = object("variables")? {
+        request = request.variables(async_graphql::Variables::from_json(variables));
+    }
+    if let Some(Value::Object(extensions)) = object("extensions")? {
+        for (key, value) in extensions {
+            if let Ok(value) = async_graphql::Value::from_json(value) {
+                request.extensions.insert(key, value);
+            }
+        }
+    }
+    Ok(request)
+}
+
+/// True when the operation the request would run is not a query.
+pub(super) fn changes_data(request: &async_graphql::Request) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let operation = match &document.operations {
+        DocumentOperations::Single(operation) => Some(operation),
+        // Several operations without a name run none: execution refuses.
+        DocumentOperations::Multiple(operations) => match &request.operation_name {
+            Some(name) => operations.get(name.as_str()),
+            None => None,
+        },
+    };
+    operation.is_some_and(|op| op.node.ty != OperationType::Query)
+}
+
+/// `?query=…&operationName=…&variables=…&extensions=…`, the last two JSON.
+pub(super) fn params_from_query_string(text: &str) -> Result<Map<String, Value>, String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(text)
+        .map_err(|err| format!("the query string is not a GraphQL request: {err}"))?;
+    let mut params = Map::new();
+    for (name, value) in pairs {
+        let value = match name.as_str() {
+            "variables" | "extensions" if !value.is_empty() => serde_json::from_str(&value)
+                .map_err(|err| format!("`{name}` is not JSON: {err}"))?,
+            "variables" | "extensions" => Value::Null,
+            _ => Value::String(value),
+        };
+        if params.insert(name.clone(), value).is_some() {
+            return Err(format!("`{name}` is given twice"));
+        }
+    }
+    Ok(params)
+}
