@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use clap::builder::{BoolishValueParser, NonEmptyStringValueParser};
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
+use crate::auth::Role;
+
 /// Learning walks for multi-academy trusts: the GraphQL API.
 #[derive(Debug, Parser)]
 #[command(name = "api", version)]
@@ -142,6 +144,28 @@ pub struct Limits {
     )]
     pub execution_timeout_ms: u64,
 
+    /// Query cost points a token subject may spend a minute, refilled
+    /// continuously; past it, requests get `RATE_LIMITED` and a retry hint.
+    #[arg(
+        long,
+        env = "RATE_LIMIT_PER_MINUTE",
+        default_value_t = 5_000_000,
+        global = true
+    )]
+    pub rate_limit_per_minute: u64,
+
+    /// A role's own budget, as `role=points` (repeat, or separate with
+    /// commas in the variable), e.g. `partner=20000000`; a caller gets its
+    /// best role's.
+    #[arg(
+        long = "rate-limit",
+        env = "RATE_LIMITS",
+        value_delimiter = ',',
+        value_parser = role_budget,
+        global = true
+    )]
+    pub rate_limits: Vec<(Role, u64)>,
+
     /// Most aliases one document may write (`QUERY_TOO_MANY_ALIASES`).
     #[arg(long, env = "MAX_ALIASES", default_value_t = 50, global = true)]
     pub max_aliases: usize,
@@ -191,6 +215,8 @@ impl Default for Limits {
             max_query_depth: 12,
             max_query_complexity: 250_000,
             production: false,
+            rate_limit_per_minute: 5_000_000,
+            rate_limits: Vec::new(),
             execution_timeout_ms: 10_000,
             max_aliases: 50,
             max_root_fields: 30,
@@ -270,4 +296,14 @@ pub struct TokenArgs {
     /// Lifetime in hours, 1 to 8760 (a year).
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=8760))]
     pub hours: i64,
+}
+
+/// `role=points`, e.g. `partner=20000000`.
+fn role_budget(text: &str) -> Result<(Role, u64), String> {
+    let (role, points) =
+        (text.split_once('=')).ok_or_else(|| format!("{text:?} is not role=points"))?;
+    let role = Role::parse(role.trim()).ok_or_else(|| format!("{role:?} is not a role"))?;
+    let points = (points.trim().parse())
+        .map_err(|_| format!("{points:?} is not a whole number of points"))?;
+    Ok((role, points))
 }

@@ -31,6 +31,7 @@ mod nodes;
 mod observers;
 mod production;
 mod protocols;
+mod rate_limits;
 mod roles;
 mod schema;
 mod serving;

@@ -14,6 +14,7 @@ mod node;
 mod page;
 mod protocol;
 mod protocol_drafts;
+mod rate;
 pub(crate) mod scalars;
 mod school;
 mod shape;
@@ -85,6 +86,12 @@ fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription>
             root_fields: limits.max_root_fields,
             directives: limits.max_directives,
         })
+        .extension(rate::RateLimits(Arc::new(rate::RateLimiter::new(
+            rate::Budgets {
+                default: limits.rate_limit_per_minute,
+                by_role: limits.rate_limits.clone(),
+            },
+        ))))
         .extension(cost::QueryCost {
             maximum: limits.max_query_complexity,
         })

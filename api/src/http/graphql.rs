@@ -80,15 +80,36 @@ async fn execute(
     if let (true, Some(body)) = (failed, body.as_object_mut()) {
         body.remove("data");
     }
-    let status = match (media, failed) {
-        (Media::GraphqlResponse, true) => StatusCode::BAD_REQUEST,
+    let retry = rate_limited(&response);
+    let status = match (media, failed, retry) {
+        (_, _, Some(_)) => StatusCode::TOO_MANY_REQUESTS,
+        (Media::GraphqlResponse, true, None) => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
     };
     let mut answer = (status, axum::Json(body)).into_response();
+    if let Some(seconds) = retry.flatten() {
+        answer
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
     answer
         .headers_mut()
         .insert(header::CONTENT_TYPE, media.content_type());
     answer
+}
+
+/// `Some` when the rate limit refused the request, with the seconds to
+/// wait when waiting would help.
+fn rate_limited(response: &async_graphql::Response) -> Option<Option<u64>> {
+    let refusal = response.errors.iter().find_map(|error| {
+        let extensions = error.extensions.as_ref()?;
+        let limited = extensions.get("code") == Some(&async_graphql::Value::from("RATE_LIMITED"));
+        limited.then_some(extensions)
+    })?;
+    Some(match refusal.get("retryAfter") {
+        Some(async_graphql::Value::Number(n)) => n.as_u64(),
+        _ => None,
+    })
 }
 
 /// A query that ran past the execution timeout: 503, as the answer may

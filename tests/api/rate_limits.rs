@@ -1,0 +1,70 @@
+//! Rate limits by query cost: each token subject's budget a minute, set
+//! per role; past it, 429 with `RATE_LIMITED` and a retry hint.
+
+use api::auth::Role;
+use serde_json::json;
+
+use crate::helpers::{Store, run_with};
+
+/// Costs 2: the viewer and its subject.
+const CHEAP: &str = "{ viewer { subject } }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subject_past_its_budget_waits_while_others_go_on() {
+    let args = [
+        "--rate-limit-per-minute",
+        "10",
+        "--rate-limit",
+        "partner=1000",
+    ];
+    run_with(Store::Sqlite, &args, |app| async move {
+        let token = app.leader("2516");
+        for _ in 0..5 {
+            let (status, body) = app.post(&token, CHEAP, json!({})).await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(body["extensions"]["cost"]["requestedQueryCost"], 2);
+        }
+        let response = (app.client().post(app.url("/graphql")))
+            .bearer_auth(&token)
+            .json(&json!({ "query": CHEAP }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 429);
+        let wait: u64 = response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "RATE_LIMITED",
+            "{body}"
+        );
+        assert_eq!(body["errors"][0]["extensions"]["retryAfter"], wait);
+        // Two points at ten a minute come back within 13 seconds.
+        assert!((1..=13).contains(&wait), "{wait}");
+        assert!(body.get("data").is_none(), "{body}");
+
+        // Another person's budget is their own; a partner's is larger.
+        let colleague = app.token_for("colleague", "2516", &[Role::TrustLeader], None);
+        assert_eq!(app.post(&colleague, CHEAP, json!({})).await.0, 200);
+        let partner = app.token_for("vendor", "2516", &[Role::Partner], None);
+        for _ in 0..20 {
+            assert_eq!(app.post(&partner, CHEAP, json!({})).await.0, 200);
+        }
+
+        // A query dearer than a whole minute's budget can never run.
+        let dear = "{ a: viewer { subject trustUid roles canWrite trust { name uid } }
+          b: viewer { subject trustUid roles canWrite } }";
+        let fresh = app.token_for("fresh", "2516", &[Role::TrustLeader], None);
+        let (status, body) = app.post(&fresh, dear, json!({})).await;
+        assert_eq!(status, 429, "{body}");
+        let refusal = &body["errors"][0]["extensions"];
+        assert_eq!(
+            (refusal["code"].as_str(), refusal.get("retryAfter")),
+            (Some("RATE_LIMITED"), None)
+        );
+    })
+    .await;
+}
