@@ -12,6 +12,7 @@ mod bad_input;
 mod concurrency;
 mod connections;
 mod contexts;
+mod cors;
 mod debriefs;
 mod docs_examples;
 mod evidence;

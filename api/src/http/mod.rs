@@ -4,10 +4,11 @@
 use axum::Json;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .on_response(DefaultOnResponse::new().level(Level::INFO));
     let body_limit = state.limits.max_body_bytes;
     let import_limit = state.limits.max_import_bytes;
+    let state_origins = state.limits.cors_allowed_origins.clone();
 
     Router::new()
         .route(
@@ -72,8 +74,27 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(axum::middleware::map_response(graphql_shaped_limit))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(cors(&state_origins))
         .layer(trace)
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Browsers may call from these origins only; none by default.
+fn cors(origins: &[String]) -> CorsLayer {
+    let origins = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok());
+    let origins: Vec<HeaderValue> = origins.collect();
+    if origins.is_empty() {
+        return CorsLayer::new();
+    }
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers([
+            header::RETRY_AFTER,
+            header::HeaderName::from_static(REQUEST_ID),
+        ])
+        .max_age(std::time::Duration::from_secs(600))
 }
 
 /// Ready only when the database answers.
