@@ -26,6 +26,7 @@ mod idempotency;
 mod import;
 mod import_http;
 mod import_ratings;
+mod internal_errors;
 mod limits;
 mod matrix;
 mod nodes;

@@ -43,6 +43,7 @@ fn before_execution(response: &async_graphql::Response) -> bool {
 async fn execute(
     state: &AppState,
     media: Media,
+    request_id: Option<&str>,
     caller: Caller,
     (request, pending): (async_graphql::Request, Option<Pending>),
 ) -> Response {
@@ -76,6 +77,17 @@ async fn execute(
             return error_response(StatusCode::INTERNAL_SERVER_ERROR, &err);
         }
     };
+    // An internal fault names the request, so a report can be matched
+    // with the log line; its cause is logged, never sent.
+    let errors = body.get_mut("errors").and_then(Value::as_array_mut);
+    for error in errors.into_iter().flatten() {
+        let extensions = error.get_mut("extensions").and_then(Value::as_object_mut);
+        if let (Some(extensions), Some(id)) = (extensions, request_id)
+            && extensions.get("code") == Some(&Value::from("INTERNAL_SERVER_ERROR"))
+        {
+            extensions.insert("requestId".into(), Value::from(id));
+        }
+    }
     // A request that could not run has no `data` at all.
     if let (true, Some(body)) = (failed, body.as_object_mut()) {
         body.remove("data");
@@ -110,6 +122,11 @@ fn rate_limited(response: &async_graphql::Response) -> Option<Option<u64>> {
         Some(async_graphql::Value::Number(n)) => n.as_u64(),
         _ => None,
     })
+}
+
+/// The id the edge gave this request (`x-request-id`).
+fn request_id(headers: &HeaderMap) -> Option<&str> {
+    headers.get("x-request-id").and_then(|v| v.to_str().ok())
 }
 
 /// A query that ran past the execution timeout: 503, as the answer may
@@ -171,7 +188,7 @@ pub(super) async fn post(
         Err(response) => return *response,
     };
     match prepared(&state, media, &caller, params) {
-        Ok(request) => execute(&state, media, caller, request).await,
+        Ok(request) => execute(&state, media, request_id(&headers), caller, request).await,
         Err(response) => *response,
     }
 }
@@ -246,7 +263,7 @@ pub(super) async fn get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, media, caller, request).await
+    execute(&state, media, request_id(&headers), caller, request).await
 }
 
 /// Other methods than GET and POST: 405, with the error as JSON.

@@ -1,0 +1,38 @@
+//! An internal fault reaches the client as `INTERNAL_SERVER_ERROR` with the
+//! request's id, never with SQL, table or constraint names.
+
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::json;
+
+use crate::helpers::TestApp;
+use crate::on_both_stores;
+
+async fn a_database_fault_is_masked_and_names_the_request(app: TestApp) {
+    app.import_schools().await;
+    let backend = app.db().get_database_backend();
+    let drop = Statement::from_string(backend, "DROP TABLE highlights");
+    app.db().execute_raw(drop).await.unwrap();
+
+    let query = "{ highlights(first: 5) { totalCount } }";
+    let response = (app.client().post(app.url("/graphql")))
+        .bearer_auth(app.leader("2516"))
+        .header("x-request-id", "req-for-the-report")
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "req-for-the-report");
+    let body: serde_json::Value = response.json().await.unwrap();
+    let error = &body["errors"][0];
+    assert_eq!(error["message"], "internal error", "{body}");
+    assert_eq!(
+        error["extensions"],
+        json!({ "code": "INTERNAL_SERVER_ERROR", "requestId": "req-for-the-report" })
+    );
+    let text = body.to_string().to_lowercase();
+    for leak in ["table", "relation", "sql", "select"] {
+        assert!(!text.contains(leak), "{leak} in {body}");
+    }
+}
+
+on_both_stores!(a_database_fault_is_masked_and_names_the_request);
