@@ -115,17 +115,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             None => println!("No trust is loaded yet; import schools to get a token."),
         }
     }
-    let app = startup::app(AppState::new(db, keys, config.limits.clone()));
-    let drain = std::time::Duration::from_secs(config.shutdown_grace);
-    let header_read = std::time::Duration::from_secs(config.header_read_timeout);
-    startup::serve_with(
-        listener,
-        app,
-        startup::shutdown_signal(),
-        drain,
-        header_read,
-    )
-    .await?;
+    let state = AppState::new(db, keys, config.limits.clone());
+    let serving = startup::Serving {
+        drain: std::time::Duration::from_secs(config.shutdown_grace),
+        header_read: std::time::Duration::from_secs(config.header_read_timeout),
+        notice: std::time::Duration::from_secs(config.shutdown_notice),
+        ready: Some(state.ready.clone()),
+    };
+    let app = startup::app(state);
+    startup::serve_with(listener, app, startup::shutdown_signal(), serving).await?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -29,6 +30,9 @@ pub struct AppState {
     pub limits: Limits,
     /// Automatic persisted queries, shared by the service's requests.
     pub persisted: Arc<crate::http::persisted::PersistedQueries>,
+    /// False once shutdown has begun: `/health` then answers 503, so a
+    /// load balancer stops sending requests before connections close.
+    pub ready: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -40,6 +44,7 @@ impl AppState {
             keys: Arc::new(keys),
             limits,
             persisted: Arc::default(),
+            ready: Arc::new(AtomicBool::new(true)),
         }
     }
 }
@@ -61,20 +66,50 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
     drain: Duration,
 ) -> std::io::Result<()> {
-    serve_with(listener, app, shutdown, drain, HEADER_READ_TIMEOUT).await
+    let serving = Serving {
+        drain,
+        header_read: HEADER_READ_TIMEOUT,
+        notice: Duration::ZERO,
+        ready: None,
+    };
+    serve_with(listener, app, shutdown, serving).await
 }
 
-/// Like [`serve`]; a connection that has not sent a request's headers
-/// within `header_read` is closed, so slow clients cannot hold
-/// connections open. (Bodies are read inside the handlers, under the
-/// body limits.)
+/// How the server stops, and how long a client may take over headers.
+#[derive(Debug, Clone)]
+pub struct Serving {
+    /// Requests in flight get this long to finish once accepting stops.
+    pub drain: Duration,
+    /// A connection that has not sent a request's headers within this is
+    /// closed, so slow clients cannot hold connections open. (Bodies are
+    /// read inside the handlers, under the body limits.)
+    pub header_read: Duration,
+    /// After the shutdown signal, `ready` turns false and the server goes
+    /// on serving for this long before it stops accepting.
+    pub notice: Duration,
+    pub ready: Option<Arc<AtomicBool>>,
+}
+
+/// Like [`serve`], with every setting given.
 pub async fn serve_with(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
-    drain: Duration,
-    header_read: Duration,
+    serving: Serving,
 ) -> std::io::Result<()> {
+    let Serving {
+        drain,
+        header_read,
+        notice,
+        ready,
+    } = serving;
+    let shutdown = async move {
+        shutdown.await;
+        if let Some(ready) = ready {
+            ready.store(false, Ordering::SeqCst);
+        }
+        tokio::time::sleep(notice).await;
+    };
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {

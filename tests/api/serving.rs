@@ -1,5 +1,6 @@
 //! The server's own loop: a client that never finishes its headers is
-//! disconnected, and shutdown stops taking connections and returns.
+//! disconnected, and shutdown first turns readiness false, then stops
+//! taking connections and returns.
 
 use std::time::Duration;
 
@@ -29,13 +30,17 @@ async fn serve(
     let shutdown = async move {
         let _ = stopped.await;
     };
-    let drain = Duration::from_secs(2);
+    let serving = startup::Serving {
+        drain: Duration::from_secs(2),
+        header_read,
+        notice: Duration::from_secs(1),
+        ready: Some(state.ready.clone()),
+    };
     let task = tokio::spawn(startup::serve_with(
         listener,
         startup::app(state),
         shutdown,
-        drain,
-        header_read,
+        serving,
     ));
     (address, stop, task)
 }
@@ -72,12 +77,27 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
     .await;
 }
 
+/// The status line of `GET /health` on a new connection.
+async fn health(address: std::net::SocketAddr) -> String {
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let request = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    stream.write_all(request).await.unwrap();
+    let answer = until_closed(&mut stream, Duration::from_secs(5))
+        .await
+        .unwrap();
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shutdown_stops_taking_connections_and_returns() {
+async fn shutdown_turns_readiness_false_then_stops_taking_connections() {
     run(Store::Sqlite, |app| async move {
         let (address, stop, task) = serve(&app, Duration::from_secs(10)).await;
+        assert_eq!(health(address).await, "HTTP/1.1 200 OK");
         let mut idle = TcpStream::connect(address).await.unwrap();
         stop.send(()).unwrap();
+        // During the notice the server still answers, but not ready.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(health(address).await, "HTTP/1.1 503 Service Unavailable");
         let served = tokio::time::timeout(Duration::from_secs(5), task).await;
         assert!(served.expect("the server returns").unwrap().is_ok());
         assert!(

@@ -87,6 +87,11 @@ pub struct Config {
     #[arg(long, env = "SHUTDOWN_GRACE", default_value_t = 10, global = true)]
     pub shutdown_grace: u64,
 
+    /// Seconds between Ctrl-C or SIGTERM and no longer taking connections;
+    /// `/health` answers 503 meanwhile, so a load balancer moves away first.
+    #[arg(long, env = "SHUTDOWN_NOTICE", default_value_t = 0, global = true)]
+    pub shutdown_notice: u64,
+
     /// Seconds a client has to send a request's headers before its
     /// connection is closed (1 to 300).
     #[arg(

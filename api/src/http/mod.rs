@@ -99,6 +99,10 @@ fn cors(origins: &[String]) -> CorsLayer {
 
 /// Ready only when the database answers.
 async fn health(State(state): State<AppState>) -> Response {
+    if !state.ready.load(std::sync::atomic::Ordering::SeqCst) {
+        let body = Json(json!({ "status": "stopping" }));
+        return (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
+    }
     match state.db.ping().await {
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))).into_response(),
         Err(err) => {
