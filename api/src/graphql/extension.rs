@@ -18,6 +18,23 @@ impl ExtensionFactory for ErrorCodes {
     }
 }
 
+/// A refusal made before execution: `message` with `code` and any further
+/// `extra` extensions, e.g. the limit that was passed.
+pub(super) fn refusal(
+    code: &str,
+    message: String,
+    pos: Option<async_graphql::Pos>,
+    extra: &[(&str, u64)],
+) -> ServerError {
+    let mut error = ServerError::new(message, pos);
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code);
+    for (name, value) in extra {
+        extensions.set(*name, *value);
+    }
+    error
+}
+
 fn with_code(mut error: ServerError, code: &str) -> ServerError {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
 use async_graphql::{ServerError, ValidationResult};
 
+use super::extension::refusal;
 use crate::auth::{Caller, Role};
 
 /// Cost points a minute for each role; a caller gets its best role's.
@@ -101,18 +102,13 @@ impl ExtensionFactory for RateLimits {
 }
 
 fn refuse(wait: Duration) -> ServerError {
-    let mut error = ServerError::new("", None);
-    let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", "RATE_LIMITED");
     if wait == Duration::MAX {
-        error.message = "the query costs more than your budget for a minute: ask for less".into();
-    } else {
-        let seconds = wait.as_secs() + 1;
-        error.message = format!("the query's cost is over your rate limit: retry in {seconds} s");
-        extensions.set("retryAfter", seconds);
+        let message = "the query costs more than your budget for a minute: ask for less";
+        return refusal("RATE_LIMITED", message.into(), None, &[]);
     }
-    error.extensions = Some(extensions);
-    error
+    let seconds = wait.as_secs() + 1;
+    let message = format!("the query's cost is over your rate limit: retry in {seconds} s");
+    refusal("RATE_LIMITED", message, None, &[("retryAfter", seconds)])
 }
 
 #[async_trait::async_trait]

@@ -12,6 +12,8 @@ use async_graphql::parser::types::{
 };
 use async_graphql::{Name, Pos, Positioned, ServerError, ServerResult, Variables};
 
+use super::extension::refusal;
+
 /// The most of each a document may have.
 #[derive(Debug, Clone, Copy)]
 pub struct ShapeLimits {
@@ -85,12 +87,7 @@ fn root_fields(set: &SelectionSet, fragments: &Fragments, seen: &mut HashSet<Nam
 }
 
 fn refuse(code: &str, message: String, limit: usize, pos: Option<Pos>) -> ServerError {
-    let mut error = ServerError::new(message, pos);
-    let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", code);
-    extensions.set("limit", limit as u64);
-    error.extensions = Some(extensions);
-    error
+    refusal(code, message, pos, &[("limit", limit as u64)])
 }
 
 impl ShapeLimits {
