@@ -161,7 +161,27 @@ async fn health_needs_no_token_and_mutations_need_post(app: TestApp) {
     );
 }
 
+async fn a_token_naming_another_trusts_school_is_unauthenticated(app: TestApp) {
+    app.import_schools().await;
+    let own = app.token("2516", &[Role::SchoolLeader], Some(vec![137106, 138655]));
+    let (status, _) = app.post(&own, VIEWER, json!({})).await;
+    assert_eq!(status, 200);
+    // 142070 is a school of trust 3111; 999999 is no school at all.
+    for schools in [vec![137106, 142070], vec![999999]] {
+        let token = app.token("2516", &[Role::SchoolLeader], Some(schools));
+        let (status, body) = app.post(&token, VIEWER, json!({})).await;
+        assert_eq!((status, body), (401, unauthenticated()));
+        let export = (app.client().get(app.url("/export/variation.csv")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(export.status().as_u16(), 401);
+    }
+}
+
 on_both_stores!(
+    a_token_naming_another_trusts_school_is_unauthenticated,
     requests_without_a_valid_token_are_unauthenticated,
     the_viewer_is_who_the_token_says,
     an_analyst_reads_but_cannot_write,

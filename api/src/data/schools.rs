@@ -3,7 +3,8 @@
 use entity::school::{self, Column};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Select,
 };
 
 use crate::auth::Scope;
@@ -81,4 +82,21 @@ pub async fn by_urn(
     urn: i32,
 ) -> ApiResult<Option<school::Model>> {
     Ok(visible(scope).filter(Column::Urn.eq(urn)).one(db).await?)
+}
+
+/// Whether every school a school-scoped token names belongs to its trust;
+/// true for a trust-wide scope.
+pub async fn scope_holds(db: &impl ConnectionTrait, scope: &Scope) -> ApiResult<bool> {
+    let Some(urns) = &scope.schools else {
+        return Ok(true);
+    };
+    let mut urns = urns.clone();
+    urns.sort_unstable();
+    urns.dedup();
+    let found = school::Entity::find()
+        .filter(school::Column::TrustId.eq(scope.trust.as_str()))
+        .filter(school::Column::Urn.is_in(urns.iter().copied()))
+        .count(db)
+        .await?;
+    Ok(found == urns.len() as u64)
 }

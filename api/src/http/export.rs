@@ -19,7 +19,7 @@ pub(super) async fn variation_csv(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let caller = match authenticate(&state, &headers) {
+    let caller = match authenticate(&state, &headers).await {
         Ok(caller) => caller,
         Err(response) => return *response,
     };

@@ -183,7 +183,7 @@ pub(super) async fn post(
             return request_error(media, StatusCode::BAD_REQUEST, message);
         }
     };
-    let caller = match authenticate(&state, &headers) {
+    let caller = match authenticate(&state, &headers).await {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
@@ -247,7 +247,7 @@ pub(super) async fn get(
         Ok(params) => params,
         Err(message) => return request_error(media, StatusCode::BAD_REQUEST, message),
     };
-    let caller = match authenticate(&state, &headers) {
+    let caller = match authenticate(&state, &headers).await {
         Ok(caller) => caller,
         Err(response) => return *response,
     };

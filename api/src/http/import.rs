@@ -44,7 +44,7 @@ pub(super) async fn ratings(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    let caller = match authenticate(&state, &headers) {
+    let caller = match authenticate(&state, &headers).await {
         Ok(caller) => caller,
         Err(response) => return *response,
     };

@@ -178,8 +178,13 @@ pub(super) fn too_large() -> Response {
     (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response()
 }
 
-/// The caller named by the `Authorization: Bearer` header.
-pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, Box<Response>> {
+/// The caller named by the `Authorization: Bearer` header. A token whose
+/// `schools` claim names a school outside its trust is refused like any
+/// other bad token, with no detail.
+pub(crate) async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Caller, Box<Response>> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -190,5 +195,11 @@ pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Call
         Some(token) if !token.is_empty() => state.keys.verify(token),
         _ => Err(ApiError::Unauthenticated),
     };
-    verified.map_err(|err| Box::new(error_response(StatusCode::UNAUTHORIZED, &err)))
+    let refuse = |err: &ApiError| Box::new(error_response(StatusCode::UNAUTHORIZED, err));
+    let caller = verified.map_err(|err| refuse(&err))?;
+    match crate::data::schools::scope_holds(&state.db, &caller.scope).await {
+        Ok(true) => Ok(caller),
+        Ok(false) => Err(refuse(&ApiError::Unauthenticated)),
+        Err(err) => Err(Box::new(failure(&err))),
+    }
 }
