@@ -44,12 +44,21 @@ pub struct Claims {
     pub schools: Option<Vec<i32>>,
     pub roles: Vec<Role>,
     pub iss: String,
-    pub aud: String,
+    pub aud: Audience,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
     pub exp: i64,
+}
+
+/// A token's `aud`: one audience, or several (RFC 7519 allows both); the
+/// check that ours is among them is jsonwebtoken's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// The records a caller may see: one trust, optionally some of its schools.
@@ -192,7 +201,7 @@ impl AuthKeys {
             schools,
             roles,
             iss: self.issuer.clone(),
-            aud: self.audience.clone(),
+            aud: Audience::One(self.audience.clone()),
             iat: Some(now),
             nbf: Some(now),
             exp: now + hours * 3600,

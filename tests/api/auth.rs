@@ -180,7 +180,17 @@ async fn a_token_naming_another_trusts_school_is_unauthenticated(app: TestApp) {
     }
 }
 
+async fn an_audience_may_come_as_a_list(app: TestApp) {
+    let listed = claims(|c| c["aud"] = json!(["elsewhere", "learning-walks-api"]));
+    let (status, body) = app.post(&signed(SECRET, &listed), VIEWER, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let without = claims(|c| c["aud"] = json!(["elsewhere", "nowhere"]));
+    let (status, body) = app.post(&signed(SECRET, &without), VIEWER, json!({})).await;
+    assert_eq!((status, body), (401, unauthenticated()));
+}
+
 on_both_stores!(
+    an_audience_may_come_as_a_list,
     a_token_naming_another_trusts_school_is_unauthenticated,
     requests_without_a_valid_token_are_unauthenticated,
     the_viewer_is_who_the_token_says,
