@@ -24,7 +24,13 @@ async fn main() {
     }
 }
 
+/// The command line reaches every trust's rows; each request the server
+/// answers reaches only its caller's (see `db::tenant`).
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    db::tenant::as_admin(command(cli)).await
+}
+
+async fn command(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,

@@ -18,6 +18,7 @@ mod m20261204_000010_add_walk_version;
 mod m20261204_000011_add_visit_notes;
 mod m20261204_000012_create_change_feed;
 mod m20261204_000013_add_external_ids_and_idempotency_keys;
+mod m20261204_000014_row_level_security;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_add_visit_notes::Migration),
             Box::new(m20261204_000012_create_change_feed::Migration),
             Box::new(m20261204_000013_add_external_ids_and_idempotency_keys::Migration),
+            Box::new(m20261204_000014_row_level_security::Migration),
         ]
     }
 }

@@ -35,6 +35,7 @@ mod production;
 mod protocols;
 mod rate_limits;
 mod roles;
+mod row_security;
 mod schema;
 mod serving;
 mod startup;

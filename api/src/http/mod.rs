@@ -72,11 +72,20 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(import_limit)),
         )
         .with_state(state)
+        .layer(axum::middleware::from_fn(tenant_scope))
         .layer(axum::middleware::map_response(graphql_shaped_limit))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(cors(&state_origins))
         .layer(trace)
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Each request reaches no tenant's rows until its token is verified.
+async fn tenant_scope(
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    crate::db::tenant::request(next.run(request)).await
 }
 
 /// Browsers may call from these origins only; none by default.
@@ -197,6 +206,7 @@ pub(crate) async fn authenticate(
     };
     let refuse = |err: &ApiError| Box::new(error_response(StatusCode::UNAUTHORIZED, err));
     let caller = verified.map_err(|err| refuse(&err))?;
+    crate::db::tenant::enter(&caller.scope.trust);
     match crate::data::schools::scope_holds(&state.db, &caller.scope).await {
         Ok(true) => Ok(caller),
         Ok(false) => Err(refuse(&ApiError::Unauthenticated)),

@@ -47,7 +47,8 @@ where
 /// tables were empty and runs it ten times slower. SQLite plans without it.
 pub(crate) async fn refresh_statistics(db: &impl ConnectionTrait) -> anyhow::Result<()> {
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        db.execute_unprepared("ANALYZE")
+        // Only a table's owner may analyse it; statistics hold no rows.
+        crate::db::tenant::as_admin(db.execute_unprepared("ANALYZE"))
             .await
             .context("cannot refresh statistics")?;
     }

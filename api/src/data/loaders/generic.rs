@@ -125,7 +125,7 @@ where
     Children<E, K>: Loader<K>,
     K: Send + Sync + Hash + Eq + Clone + 'static,
 {
-    DataLoader::new(loader, tokio::spawn)
+    DataLoader::new(loader, spawn)
 }
 
 pub fn one<E, K>(loader: Children<E, K>) -> Single<E, K>
@@ -134,5 +134,14 @@ where
     K: Send + Sync + Hash + Eq + Clone + 'static,
     E: EntityTrait,
 {
-    DataLoader::new(One(loader), tokio::spawn)
+    DataLoader::new(One(loader), spawn)
+}
+
+/// Batches run on their own tasks, with the request's tenant access.
+fn spawn<F>(batch: F) -> tokio::task::JoinHandle<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    tokio::spawn(crate::db::tenant::inherit(batch))
 }

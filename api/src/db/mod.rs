@@ -1,5 +1,7 @@
 //! Opening the database and bringing its schema up to date.
 
+pub mod tenant;
+
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
@@ -37,8 +39,13 @@ pub fn masked(text: &str, url: &str) -> String {
         .fold(text.to_owned(), |text, secret| text.replace(secret, "***"))
 }
 
-/// Connects within the configured timeout and runs pending migrations.
+/// Connects within the configured timeout and runs pending migrations, as
+/// the connecting user (migrations create the role requests run as).
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    tenant::as_admin(open(config)).await
+}
+
+async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
     let timeout = Duration::from_secs(config.database_connect_timeout);
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
@@ -51,6 +58,14 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(timeout)
+        })
+        // PostgreSQL: each connection taken from the pool is bound to the
+        // taking task's trust (row-level security, see `tenant`).
+        .map_sqlx_postgres_before_acquire(|conn, _| {
+            Box::pin(async move { tenant::apply(conn).await.map(|()| true) })
+        })
+        .map_sqlx_postgres_pool_opts(|pool| {
+            pool.after_connect(|conn, _| Box::pin(tenant::apply(conn)))
         });
 
     let url = &config.database_url;
