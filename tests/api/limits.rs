@@ -1,5 +1,5 @@
-//! Limits on a document's shape, each at and just past its default:
-//! aliases, root fields and directives per selection.
+//! Limits on a document's size and shape, each at and just past its
+//! default: bytes, aliases, root fields and directives per selection.
 
 use serde_json::{Value, json};
 
@@ -72,7 +72,29 @@ async fn aliases_root_fields_and_directives_are_limited(app: TestApp) {
     );
 }
 
-on_both_stores!(aliases_root_fields_and_directives_are_limited);
+/// `{ viewer { subject } }` padded with a comment to exactly `bytes`.
+fn padded(bytes: usize) -> String {
+    let query = "{ viewer { subject } }\n#";
+    format!("{query}{}", "x".repeat(bytes - query.len()))
+}
+
+async fn documents_are_limited_in_bytes(app: TestApp) {
+    let token = app.leader("2516");
+    let (status, body) = app.post(&token, &padded(32_768), json!({})).await;
+    assert_eq!(
+        (status, &body["data"]["viewer"]["subject"]),
+        (200, &json!("tester"))
+    );
+    let (status, body) = app.post(&token, &padded(32_769), json!({})).await;
+    assert_eq!(status, 400);
+    assert_eq!(refusal(&body), (json!("QUERY_TOO_LARGE"), json!(32_768)));
+    assert_eq!(body["data"], Value::Null);
+}
+
+on_both_stores!(
+    aliases_root_fields_and_directives_are_limited,
+    documents_are_limited_in_bytes
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_query_past_the_execution_timeout_is_stopped_but_a_mutation_is_not() {

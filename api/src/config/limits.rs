@@ -92,6 +92,15 @@ pub struct Limits {
     )]
     pub max_query_complexity: usize,
 
+    /// Longest GraphQL document (the query text), in bytes.
+    #[arg(
+        long,
+        env = "MAX_DOCUMENT_BYTES",
+        default_value_t = 32_768,
+        global = true
+    )]
+    pub max_document_bytes: usize,
+
     /// Largest request body, in bytes.
     #[arg(
         long,
@@ -125,6 +134,7 @@ impl Default for Limits {
             max_aliases: 50,
             max_root_fields: 30,
             max_directives: 5,
+            max_document_bytes: 32_768,
             max_body_bytes: 1_048_576,
             max_import_bytes: 33_554_432,
         }

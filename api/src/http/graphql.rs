@@ -203,7 +203,10 @@ fn prepared(
 ) -> Result<(async_graphql::Request, Option<Pending>), Box<Response>> {
     let refused = |message| Box::new(request_error(media, StatusCode::BAD_REQUEST, message));
     match state.persisted.apply(&caller.scope.trust, &mut params) {
-        Ok(pending) => Ok((request_from(params).map_err(refused)?, pending)),
+        Ok(pending) => {
+            document_fits(media, &params, state.limits.max_document_bytes)?;
+            Ok((request_from(params).map_err(refused)?, pending))
+        }
         Err(Refusal::Invalid(message)) => Err(refused(message)),
         Err(Refusal::NotFound) => {
             let status = match media {
@@ -219,6 +222,29 @@ fn prepared(
             Err(Box::new(response))
         }
     }
+}
+
+/// A document longer than `limit` bytes is refused before it is parsed.
+fn document_fits(
+    media: Media,
+    params: &Map<String, Value>,
+    limit: usize,
+) -> Result<(), Box<Response>> {
+    let length = params
+        .get("query")
+        .and_then(Value::as_str)
+        .map_or(0, str::len);
+    if length <= limit {
+        return Ok(());
+    }
+    let body = serde_json::json!({ "errors": [{
+        "message": format!("the query is {length} bytes long; the most this service parses is {limit}"),
+        "extensions": { "code": "QUERY_TOO_LARGE", "limit": limit } }] });
+    let mut response = (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    Err(Box::new(response))
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {
