@@ -104,3 +104,38 @@ async fn the_demo_gives_the_same_figures_on_sqlite_and_postgresql() {
         assert_eq!(sqlite, postgres);
     }
 }
+
+/// The embedded store keeps a crash from losing or half-writing data:
+/// write-ahead log, a busy timeout rather than instant lock errors, and
+/// foreign keys enforced, on every connection the service opens.
+async fn sqlite_is_durable_and_checked(app: crate::helpers::TestApp) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = app.db();
+    let pragma = |name: &str| {
+        let sql = format!("PRAGMA {name}");
+        async move {
+            let statement = Statement::from_string(db.get_database_backend(), sql);
+            let row = db.query_one_raw(statement).await.expect("pragma");
+            let row = row.expect("a row");
+            row.try_get_by_index::<String>(0)
+                .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+                .expect("a value")
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(pragma("journal_mode").await, "wal");
+        assert_eq!(pragma("foreign_keys").await, "1");
+        assert_eq!(pragma("busy_timeout").await, "5000");
+    }
+    let orphan = "INSERT INTO schools (urn, trust_id, name) VALUES (1, 'no-such-trust', 'x')";
+    let err = db
+        .execute_unprepared(orphan)
+        .await
+        .expect_err("a foreign key");
+    assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_is_durable_and_checked_on_sqlite() {
+    crate::helpers::run(Store::Sqlite, sqlite_is_durable_and_checked).await;
+}
