@@ -85,6 +85,20 @@ macro_rules! on_both_stores {
     )*};
 }
 
+/// Declares each named `async fn(TestApp)` as a test on PostgreSQL only,
+/// for what only PostgreSQL has (row-level security, its catalog).
+#[macro_export]
+macro_rules! on_postgres {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::helpers::run($crate::helpers::Store::Postgres, super::$name).await;
+            }
+        }
+    )*};
+}
+
 #[path = "tempdir.rs"]
 mod tempdir;
 

@@ -14,6 +14,7 @@ mod connections;
 mod contexts;
 mod cors;
 mod debriefs;
+mod distribution;
 mod docs_examples;
 mod evidence;
 mod feed;

@@ -6,7 +6,8 @@ use api::db::tenant::{as_trust, request};
 use entity::walk;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
 
-use crate::helpers::{Store, TestApp, run};
+use crate::helpers::TestApp;
+use crate::on_postgres;
 
 const TRUST: &str = "2516";
 
@@ -114,17 +115,6 @@ async fn every_table_has_the_policy(app: TestApp) {
         number(db, tables).await as usize,
         tenant_tables(db).await.len() + 2
     );
-}
-
-macro_rules! on_postgres {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::run(super::Store::Postgres, super::$name).await;
-            }
-        }
-    )*};
 }
 
 on_postgres!(
