@@ -24,7 +24,8 @@ fn signed(secret: &[u8], claims: &Value) -> String {
 fn claims(edit: impl FnOnce(&mut Value)) -> Value {
     let now = chrono::Utc::now().timestamp();
     let mut claims = json!({ "sub": "x", "trust": "2516", "roles": ["trust_leader"],
-        "iss": "learning-walks", "aud": "learning-walks-api", "iat": now, "exp": now + 600 });
+        "iss": "learning-walks", "aud": "learning-walks-api", "iat": now, "nbf": now,
+        "exp": now + 600 });
     edit(&mut claims);
     claims
 }
@@ -131,6 +132,7 @@ async fn an_analyst_reads_but_cannot_write(app: TestApp) {
 }
 
 async fn health_needs_no_token_and_mutations_need_post(app: TestApp) {
+    app.create_trust("2516").await;
     let health = app.client().get(app.url("/health")).send().await.unwrap();
     assert_eq!(health.status().as_u16(), 200);
     assert!(health.headers().contains_key("x-request-id"));
@@ -181,6 +183,7 @@ async fn a_token_naming_another_trusts_school_is_unauthenticated(app: TestApp) {
 }
 
 async fn an_audience_may_come_as_a_list(app: TestApp) {
+    app.create_trust("2516").await;
     let listed = claims(|c| c["aud"] = json!(["elsewhere", "learning-walks-api"]));
     let (status, body) = app.post(&signed(SECRET, &listed), VIEWER, json!({})).await;
     assert_eq!(status, 200, "{body}");
