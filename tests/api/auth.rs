@@ -182,6 +182,24 @@ async fn a_token_naming_another_trusts_school_is_unauthenticated(app: TestApp) {
     }
 }
 
+async fn a_token_naming_a_trust_that_does_not_exist_is_unauthenticated(app: TestApp) {
+    app.import_schools().await;
+    for trust in ["2516", "9999", "２５１６", "2516 "] {
+        let token = app.leader(trust);
+        let expected = match trust {
+            "2516" => 200,
+            _ => 401,
+        };
+        assert_eq!(
+            app.post(&token, VIEWER, json!({})).await.0,
+            expected,
+            "{trust}"
+        );
+    }
+    let (status, body) = app.post(&app.leader("9999"), VIEWER, json!({})).await;
+    assert_eq!((status, body), (401, unauthenticated()));
+}
+
 async fn an_audience_may_come_as_a_list(app: TestApp) {
     app.create_trust("2516").await;
     let listed = claims(|c| c["aud"] = json!(["elsewhere", "learning-walks-api"]));
@@ -193,6 +211,7 @@ async fn an_audience_may_come_as_a_list(app: TestApp) {
 }
 
 on_both_stores!(
+    a_token_naming_a_trust_that_does_not_exist_is_unauthenticated,
     an_audience_may_come_as_a_list,
     a_token_naming_another_trusts_school_is_unauthenticated,
     requests_without_a_valid_token_are_unauthenticated,

@@ -85,7 +85,7 @@ macro_rules! on_both_stores {
 }
 
 #[path = "tempdir.rs"]
-mod tempdir;
+pub mod tempdir;
 
 #[path = "node.rs"]
 pub mod node;
