@@ -18,7 +18,8 @@ use crate::error::ApiError;
 /// Longest token looked at; longer ones are refused before any parsing.
 pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 
-/// The claims every token must carry; `jsonwebtoken` checks their values.
+/// The claims every token must carry (`nbf` unless configured otherwise);
+/// `jsonwebtoken` checks their values.
 const REQUIRED: [&str; 5] = ["exp", "nbf", "iss", "aud", "sub"];
 
 /// Checking (and, for HS256, signing) keys with the rules every token
@@ -32,6 +33,8 @@ pub struct AuthKeys {
     issuer: String,
     audience: String,
     leeway: u64,
+    /// Without it, a token lacking `nbf` must have an `iat` not in the future.
+    require_nbf: bool,
     claims: ClaimNames,
 }
 
@@ -72,6 +75,7 @@ impl AuthKeys {
             issuer: auth.jwt_issuer.clone(),
             audience: auth.jwt_audience.clone(),
             leeway: auth.jwt_leeway,
+            require_nbf: auth.jwt_require_nbf,
             claims: claim_names(auth),
         })
     }
@@ -83,6 +87,7 @@ impl AuthKeys {
             .context("JWT_SECRET is not set: the token must be signed with the server's secret")?;
         let mut keys = AuthKeys::hs256(secret.as_bytes(), &auth.jwt_issuer, &auth.jwt_audience)?;
         keys.leeway = auth.jwt_leeway;
+        keys.require_nbf = auth.jwt_require_nbf;
         keys.claims = claim_names(auth);
         Ok(keys)
     }
@@ -96,6 +101,7 @@ impl AuthKeys {
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
             leeway: 30,
+            require_nbf: true,
             claims: ClaimNames::default(),
         })
     }
@@ -134,6 +140,13 @@ impl AuthKeys {
                     jsonwebtoken::errors::ErrorKind::InvalidSignature => "bad signature",
                     _ => "claims fail validation",
                 })?;
+        if !self.require_nbf && !claims.claims.contains_key("nbf") {
+            let now = chrono::Utc::now().timestamp();
+            let iat = claims.claims.get("iat").and_then(Value::as_i64);
+            if iat.is_none_or(|iat| iat > now + self.leeway as i64) {
+                return Err("no nbf, and no iat or one in the future");
+            }
+        }
         self.claims.caller(claims.claims)
     }
 
@@ -142,7 +155,8 @@ impl AuthKeys {
         validation.algorithms = vec![alg];
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
-        validation.set_required_spec_claims(&REQUIRED);
+        let required = REQUIRED.iter().filter(|c| self.require_nbf || **c != "nbf");
+        validation.set_required_spec_claims(&required.collect::<Vec<_>>());
         validation.validate_exp = true;
         validation.validate_nbf = true;
         validation.leeway = self.leeway;

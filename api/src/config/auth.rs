@@ -1,8 +1,8 @@
 //! Token settings: where the keys come from, the rules every token must
 //! meet, and the names of the claims that carry the caller's scope.
 
-use clap::Args;
-use clap::builder::NonEmptyStringValueParser;
+use clap::builder::{BoolishValueParser, NonEmptyStringValueParser};
+use clap::{ArgAction, Args};
 
 /// How bearer tokens are checked. With no key source at all, development
 /// mode makes a random HS256 secret for the process; production mode
@@ -74,6 +74,19 @@ pub struct Auth {
         global = true
     )]
     pub jwt_leeway: u64,
+
+    /// Require `nbf` (true/false). Identity providers that never emit it
+    /// (Auth0, Okta, Keycloak) need false: then a token without `nbf` must
+    /// carry an `iat` that is not in the future.
+    #[arg(
+        long,
+        env = "JWT_REQUIRE_NBF",
+        default_value_t = true,
+        action = ArgAction::Set,
+        value_parser = BoolishValueParser::new(),
+        global = true
+    )]
+    pub jwt_require_nbf: bool,
 
     /// Name of the claim holding the trust's GIAS group UID, e.g.
     /// `https://walks.example.org/trust` for namespaced claims.

@@ -112,12 +112,14 @@ const TRUST: &str = "https://walks.example.org/trust";
 const ROLES: &str = "https://walks.example.org/roles";
 const SCHOOLS: &str = "https://walks.example.org/schools";
 
-/// Claims as an Auth0 Action sets them: namespaced, beside Auth0's own.
+/// Claims of an Auth0 access token with the Action of the README: the
+/// scope namespaced, beside Auth0's own claims, and no `nbf`.
 fn namespaced(schools: Option<Vec<i32>>) -> Value {
     let mut claims = claims(|c| {
         let c = c.as_object_mut().unwrap();
-        c.remove("trust");
-        c.remove("roles");
+        for plain in ["trust", "roles", "nbf"] {
+            c.remove(plain);
+        }
         c.insert("sub".into(), json!("auth0|64f1c0ffee"));
         c.insert("azp".into(), json!("a1b2c3"));
         c.insert("scope".into(), json!("openid profile"));
@@ -140,6 +142,8 @@ async fn namespaced_claims_work_when_configured_and_not_otherwise() {
         path.as_str(),
         "--jwt-claim-schools",
         SCHOOLS,
+        "--jwt-require-nbf",
+        "false",
     ]
     .into_iter()
     .chain(names)
@@ -154,17 +158,38 @@ async fn namespaced_claims_work_when_configured_and_not_otherwise() {
             (200, json!({ "data": { "viewer": viewer } }))
         );
         // The plain names mean nothing now.
-        assert_eq!(ask(&app, &rs256(&claims(|_| {}))).await, refused());
+        let plain = claims(|c| {
+            c.as_object_mut().unwrap().remove("nbf");
+        });
+        assert_eq!(ask(&app, &rs256(&plain)).await, refused());
         // A namespaced school of another trust is refused like any other.
         let elsewhere = rs256(&namespaced(Some(vec![137106, 142070])));
         assert_eq!(ask(&app, &elsewhere).await, refused());
+        // Without nbf, iat stands in: one in the future, or none, is refused.
+        let later = chrono::Utc::now().timestamp() + 120;
+        let future = namespaced(None);
+        let mut future = future.as_object().unwrap().clone();
+        future.insert("iat".into(), json!(later));
+        assert_eq!(ask(&app, &rs256(&json!(future))).await, refused());
+        future.remove("iat");
+        assert_eq!(ask(&app, &rs256(&json!(future))).await, refused());
     })
     .await;
 
+    // By default the names are plain and nbf is required: refused for the
+    // names alone, nbf given.
     let plain = ["--jwt-jwks-file", path.as_str()];
     run_with(Store::Sqlite, &plain, |app| async move {
         app.import_schools().await;
-        assert_eq!(ask(&app, &rs256(&namespaced(None))).await, refused());
+        let mut token = namespaced(None);
+        token["nbf"] = token["iat"].clone();
+        assert_eq!(ask(&app, &rs256(&token)).await, refused());
+        token["trust"] = json!("2516");
+        token["roles"] = json!(["school_leader"]);
+        let viewer = json!({ "subject": "auth0|64f1c0ffee", "trustUid": "2516",
+                             "schoolUrns": null, "roles": ["SCHOOL_LEADER"] });
+        let answer = (200, json!({ "data": { "viewer": viewer } }));
+        assert_eq!(ask(&app, &rs256(&token)).await, answer);
     })
     .await;
 }
