@@ -2,7 +2,7 @@
 //! prints the schema on request.
 
 use anyhow::Context;
-use api::auth::{AuthKeys, Role, random_secret};
+use api::auth::{AuthKeys, Role};
 use api::config::{Cli, Command, Config, ImportCommand, LogFormat, SeedCommand, TokenArgs};
 use api::startup::{self, AppState};
 use api::{db, demo, graphql, import, telemetry};
@@ -73,22 +73,15 @@ async fn command(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn keys(config: &Config, secret: &str) -> anyhow::Result<AuthKeys> {
-    AuthKeys::hs256(secret.as_bytes(), &config.jwt_issuer, &config.jwt_audience)
-}
-
 fn print_token(config: &Config, args: TokenArgs) -> anyhow::Result<()> {
-    let secret = config
-        .jwt_secret
-        .as_deref()
-        .context("JWT_SECRET is not set: the token must be signed with the server's secret")?;
     let roles = args
         .roles
         .iter()
         .map(|name| Role::parse(name).with_context(|| format!("unknown role {name:?}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let schools = (!args.schools.is_empty()).then_some(args.schools);
-    let token = keys(config, secret)?.issue(&args.sub, &args.trust, roles, schools, args.hours)?;
+    let keys = AuthKeys::signer(&config.auth)?;
+    let token = keys.issue(&args.sub, &args.trust, roles, schools, args.hours)?;
     println!("{token}");
     Ok(())
 }
@@ -97,9 +90,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let db = db::connect(&config).await?;
     load_demo_if_empty(&config, &db).await?;
 
-    let generated = config.jwt_secret.is_none();
-    let secret = config.jwt_secret.clone().unwrap_or_else(random_secret);
-    let keys = keys(&config, &secret)?;
+    let keys = AuthKeys::from_config(&config.auth, config.limits.production).await?;
+    let generated = keys.generated();
     let sample_token = if generated {
         sample_token(&db, &keys).await?
     } else {
@@ -113,7 +105,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(listen.addr = %address, "serving");
     println!("GraphiQL: http://{address}/graphql");
     if generated {
-        println!("JWT_SECRET is not set: this process signs tokens with a random secret.");
+        println!(
+            "No token keys are configured: this development server checks HS256 tokens \
+             with a random secret made for this process only."
+        );
         match sample_token {
             Some((uid, token)) => {
                 println!("A trust_leader token for trust {uid}, valid 12 hours:\n{token}")
@@ -145,7 +140,7 @@ async fn load_demo_if_empty(config: &Config, db: &DatabaseConnection) -> anyhow:
     Ok(())
 }
 
-/// A token for the first trust, printed when the server made its own secret.
+/// A token for the first trust, printed when the server made up its secret.
 async fn sample_token(
     db: &DatabaseConnection,
     keys: &AuthKeys,

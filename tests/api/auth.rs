@@ -24,7 +24,8 @@ fn signed(secret: &[u8], claims: &Value) -> String {
 fn claims(edit: impl FnOnce(&mut Value)) -> Value {
     let now = chrono::Utc::now().timestamp();
     let mut claims = json!({ "sub": "x", "trust": "2516", "roles": ["trust_leader"],
-        "iss": "learning-walks", "aud": "learning-walks-api", "iat": now, "exp": now + 600 });
+        "iss": "learning-walks", "aud": "learning-walks-api", "iat": now, "nbf": now,
+        "exp": now + 600 });
     edit(&mut claims);
     claims
 }
@@ -131,6 +132,7 @@ async fn an_analyst_reads_but_cannot_write(app: TestApp) {
 }
 
 async fn health_needs_no_token_and_mutations_need_post(app: TestApp) {
+    app.create_trust("2516").await;
     let health = app.client().get(app.url("/health")).send().await.unwrap();
     assert_eq!(health.status().as_u16(), 200);
     assert!(health.headers().contains_key("x-request-id"));
@@ -180,7 +182,26 @@ async fn a_token_naming_another_trusts_school_is_unauthenticated(app: TestApp) {
     }
 }
 
+async fn a_token_naming_a_trust_that_does_not_exist_is_unauthenticated(app: TestApp) {
+    app.import_schools().await;
+    for trust in ["2516", "9999", "２５１６", "2516 "] {
+        let token = app.leader(trust);
+        let expected = match trust {
+            "2516" => 200,
+            _ => 401,
+        };
+        assert_eq!(
+            app.post(&token, VIEWER, json!({})).await.0,
+            expected,
+            "{trust}"
+        );
+    }
+    let (status, body) = app.post(&app.leader("9999"), VIEWER, json!({})).await;
+    assert_eq!((status, body), (401, unauthenticated()));
+}
+
 async fn an_audience_may_come_as_a_list(app: TestApp) {
+    app.create_trust("2516").await;
     let listed = claims(|c| c["aud"] = json!(["elsewhere", "learning-walks-api"]));
     let (status, body) = app.post(&signed(SECRET, &listed), VIEWER, json!({})).await;
     assert_eq!(status, 200, "{body}");
@@ -190,6 +211,7 @@ async fn an_audience_may_come_as_a_list(app: TestApp) {
 }
 
 on_both_stores!(
+    a_token_naming_a_trust_that_does_not_exist_is_unauthenticated,
     an_audience_may_come_as_a_list,
     a_token_naming_another_trusts_school_is_unauthenticated,
     requests_without_a_valid_token_are_unauthenticated,

@@ -13,9 +13,8 @@ use clap::Parser;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 
+/// The HS256 secret of every test app not started with `--jwt-…` keys.
 pub const SECRET: &[u8] = b"test-secret-for-the-suite-only-0123456789";
-const ISSUER: &str = "learning-walks";
-const AUDIENCE: &str = "learning-walks-api";
 
 /// Where a test's data lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +26,8 @@ pub enum Store {
 struct Inner {
     address: SocketAddr,
     db: DatabaseConnection,
-    keys: AuthKeys,
+    /// Signs HS256 test tokens, when the app takes them.
+    signer: Option<AuthKeys>,
     client: reqwest::Client,
     /// SQL statements the app has run so far.
     statements: Arc<AtomicUsize>,
@@ -100,7 +100,7 @@ macro_rules! on_postgres {
 }
 
 #[path = "tempdir.rs"]
-mod tempdir;
+pub mod tempdir;
 
 #[path = "node.rs"]
 pub mod node;
@@ -132,8 +132,13 @@ impl TestApp {
             }
         };
 
+        let secret = std::str::from_utf8(SECRET).expect("ASCII secret");
+        let sources = ["--jwt-secret", "--jwt-jwks-file", "--jwt-jwks-url"];
+        let own_keys = args.iter().any(|arg| sources.contains(arg));
+        let default_keys = ["--jwt-secret", secret];
         let base = ["api", "--database-url", &url, "--no-demo"];
-        let cli = Cli::parse_from(base.iter().chain(args));
+        let keys = if own_keys { &[][..] } else { &default_keys[..] };
+        let cli = Cli::parse_from(base.iter().chain(keys).chain(args));
         let mut db = api::db::connect(&cli.config)
             .await
             .expect("connect and migrate");
@@ -142,8 +147,9 @@ impl TestApp {
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let keys = AuthKeys::hs256(SECRET, ISSUER, AUDIENCE).expect("keys");
-        let state = AppState::new(db.clone(), keys, cli.config.limits.clone());
+        let production = cli.config.limits.production;
+        let keys = AuthKeys::from_config(&cli.config.auth, production).await;
+        let state = AppState::new(db.clone(), keys.expect("keys"), cli.config.limits.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -158,7 +164,7 @@ impl TestApp {
         Some(TestApp(Arc::new(Inner {
             address,
             db,
-            keys: AuthKeys::hs256(SECRET, ISSUER, AUDIENCE).expect("keys"),
+            signer: AuthKeys::signer(&cli.config.auth).ok(),
             client: reqwest::Client::new(),
             statements,
             postgres,
@@ -198,7 +204,7 @@ impl TestApp {
         &self.0.client
     }
 
-    /// A token signed with the app's secret for `trust` with `roles`,
+    /// An HS256 token signed with the app's secret for `trust` with `roles`,
     /// limited to `schools` when given.
     pub fn token(&self, trust: &str, roles: &[Role], schools: Option<Vec<i32>>) -> String {
         self.token_for("tester", trust, roles, schools)
@@ -213,8 +219,8 @@ impl TestApp {
         schools: Option<Vec<i32>>,
     ) -> String {
         let roles = roles.to_vec();
-        self.0
-            .keys
+        let signer = self.0.signer.as_ref().expect("an app with an HS256 secret");
+        signer
             .issue(sub, trust, roles, schools, 1)
             .expect("sign token")
     }
@@ -264,6 +270,22 @@ impl TestApp {
             "unexpected userErrors: {body}"
         );
         body["data"].clone()
+    }
+
+    /// Adds an empty trust `uid`: tokens naming a trust that does not
+    /// exist are refused.
+    pub async fn create_trust(&self, uid: &str) {
+        use sea_orm::{ActiveModelTrait, Set};
+        let trust = entity::trust::ActiveModel {
+            uid: Set(uid.to_owned()),
+            name: Set(format!("Test trust {uid}")),
+            companies_house_number: Set(None),
+            min_cell_size: Set(5),
+            created_at: Set(chrono::Utc::now()),
+            strict_neutral_language: Set(false),
+            judgemental_terms: Set(None),
+        };
+        trust.insert(self.db()).await.expect("create trust");
     }
 
     /// Imports the real GIAS file (4 trusts, 59 schools).

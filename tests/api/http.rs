@@ -6,6 +6,7 @@ use crate::helpers::TestApp;
 use crate::on_both_stores;
 
 async fn batches_and_broken_json_are_refused_with_a_code(app: TestApp) {
+    app.create_trust("2516").await;
     let token = app.leader("2516");
     let batch =
         json!([{ "query": "{ viewer { trustUid } }" }, { "query": "{ viewer { roles } }" }]);
@@ -40,6 +41,7 @@ async fn batches_and_broken_json_are_refused_with_a_code(app: TestApp) {
 }
 
 async fn a_body_over_the_limit_is_refused_with_a_code(app: TestApp) {
+    app.create_trust("2516").await;
     let query = format!("{{ viewer {{ trustUid }} }} # {}", "x".repeat(1_100_000));
     let (status, body) = app.post(&app.leader("2516"), &query, json!({})).await;
     assert_eq!(status, 413);
@@ -50,6 +52,7 @@ async fn a_body_over_the_limit_is_refused_with_a_code(app: TestApp) {
 }
 
 async fn an_unparsable_query_has_a_parse_failed_code(app: TestApp) {
+    app.create_trust("2516").await;
     let body = app
         .graphql(&app.leader("2516"), "{ viewer { ", json!({}))
         .await;
@@ -67,6 +70,7 @@ async fn an_unparsable_query_has_a_parse_failed_code(app: TestApp) {
 }
 
 async fn a_query_past_the_complexity_limit_is_refused_before_it_runs(app: TestApp) {
+    app.create_trust("2516").await;
     let token = app.leader("2516");
     let page = "walks(first: 100) { nodes { id date status purpose
         visits(first: 10) { nodes { subject minutes

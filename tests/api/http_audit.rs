@@ -12,6 +12,7 @@ const RESPONSE: &str = "application/graphql-response+json";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_graphql_over_http_audit_finds_every_must_met() {
     run(Store::Sqlite, |app| async move {
+        app.create_trust("2516").await;
         let dir = node::packages("http-audit", "graphql-http").await;
         let (url, token) = (app.url("/graphql"), app.leader("2516"));
         let stdout = node::run(&dir, "node", &["audit.mjs", &url, &token]).await;
@@ -39,6 +40,7 @@ async fn send(app: &TestApp, request: reqwest::RequestBuilder) -> (u16, String, 
 }
 
 async fn the_media_type_follows_accept_and_sets_the_status(app: TestApp) {
+    app.create_trust("2516").await;
     let post = |accept: &str, query: &str| {
         let body = json!({ "query": query });
         (app.client().post(app.url("/graphql")))
@@ -85,6 +87,7 @@ async fn the_media_type_follows_accept_and_sets_the_status(app: TestApp) {
 }
 
 async fn requests_that_are_not_graphql_are_refused_with_a_code(app: TestApp) {
+    app.create_trust("2516").await;
     let graphql = app.url("/graphql");
     let raw = |kind: &str, body: &str| {
         (app.client().post(&graphql))
@@ -146,6 +149,8 @@ fn sha256(text: &str) -> String {
 }
 
 async fn persisted_queries_keep_the_text_per_trust(app: TestApp) {
+    app.create_trust("2516").await;
+    app.create_trust("3111").await;
     let query = "{ viewer { trustUid } }";
     let hash = sha256(query);
     let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
@@ -207,6 +212,7 @@ async fn persisted_queries_keep_the_text_per_trust(app: TestApp) {
 }
 
 async fn requests_that_cannot_run_answer_without_data(app: TestApp) {
+    app.create_trust("2516").await;
     let leader = app.leader("2516");
     let post = |body: Value| {
         (app.client().post(app.url("/graphql")))

@@ -23,6 +23,7 @@ fn refusal(body: &Value) -> (Value, Value) {
 }
 
 async fn aliases_root_fields_and_directives_are_limited(app: TestApp) {
+    app.create_trust("2516").await;
     let token = app.leader("2516");
     // 30 root fields: at the limit of root fields, under that of aliases.
     let body = app.graphql(&token, &aliased(30), json!({})).await;

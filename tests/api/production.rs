@@ -16,6 +16,7 @@ async fn introspect(app: &TestApp, token: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_mode_hides_the_schema_from_all_but_partners() {
     run_with(Store::Sqlite, &["--production"], |app| async move {
+        app.create_trust("2516").await;
         let leader = introspect(&app, &app.leader("2516")).await;
         assert_eq!(leader["data"], Value::Null, "{leader}");
         assert_eq!(leader["errors"][0]["extensions"]["code"], "FORBIDDEN");
@@ -36,6 +37,7 @@ async fn production_mode_hides_the_schema_from_all_but_partners() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn development_mode_keeps_introspection_and_suggestions() {
     run(Store::Sqlite, |app| async move {
+        app.create_trust("2516").await;
         let leader = introspect(&app, &app.leader("2516")).await;
         assert_eq!(
             leader["data"]["__schema"]["queryType"]["name"], "Query",

@@ -18,6 +18,7 @@ async fn a_subject_past_its_budget_waits_while_others_go_on() {
         "partner=1000",
     ];
     run_with(Store::Sqlite, &args, |app| async move {
+        app.create_trust("2516").await;
         let token = app.leader("2516");
         for _ in 0..5 {
             let (status, body) = app.post(&token, CHEAP, json!({})).await;

@@ -1,7 +1,9 @@
 //! Configuration: one typed struct read once from flags and environment.
 
+mod auth;
 mod limits;
 
+pub use auth::Auth;
 pub use limits::Limits;
 
 use std::net::SocketAddr;
@@ -60,29 +62,6 @@ pub struct Config {
     )]
     pub listen_addr: SocketAddr,
 
-    /// HS256 secret that signs and checks bearer tokens. When absent the
-    /// server makes a random one for its own lifetime and prints a token.
-    #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
-    pub jwt_secret: Option<String>,
-
-    /// Required `iss` claim.
-    #[arg(
-        long,
-        env = "JWT_ISSUER",
-        default_value = "learning-walks",
-        global = true
-    )]
-    pub jwt_issuer: String,
-
-    /// Required `aud` claim.
-    #[arg(
-        long,
-        env = "JWT_AUDIENCE",
-        default_value = "learning-walks-api",
-        global = true
-    )]
-    pub jwt_audience: String,
-
     /// Seconds requests in flight get to finish after Ctrl-C or SIGTERM.
     #[arg(long, env = "SHUTDOWN_GRACE", default_value_t = 10, global = true)]
     pub shutdown_grace: u64,
@@ -119,6 +98,9 @@ pub struct Config {
     pub log_format: LogFormat,
 
     #[command(flatten)]
+    pub auth: Auth,
+
+    #[command(flatten)]
     pub limits: Limits,
 }
 
@@ -138,7 +120,7 @@ pub enum Command {
     /// Load sample data.
     #[command(subcommand)]
     Seed(SeedCommand),
-    /// Print a signed bearer token for local use (needs JWT_SECRET).
+    /// Print an HS256 bearer token for local use (needs JWT_SECRET).
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL).
     Schema,

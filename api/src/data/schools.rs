@@ -84,11 +84,12 @@ pub async fn by_urn(
     Ok(visible(scope).filter(Column::Urn.eq(urn)).one(db).await?)
 }
 
-/// Whether every school a school-scoped token names belongs to its trust;
-/// true for a trust-wide scope.
+/// Whether the scope's trust exists and every school a school-scoped
+/// token names belongs to it (one statement either way).
 pub async fn scope_holds(db: &impl ConnectionTrait, scope: &Scope) -> ApiResult<bool> {
     let Some(urns) = &scope.schools else {
-        return Ok(true);
+        let trust = entity::trust::Entity::find_by_id(scope.trust.as_str());
+        return Ok(trust.count(db).await? == 1);
     };
     let mut urns = urns.clone();
     urns.sort_unstable();

@@ -187,9 +187,9 @@ pub(super) fn too_large() -> Response {
     (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response()
 }
 
-/// The caller named by the `Authorization: Bearer` header. A token whose
-/// `schools` claim names a school outside its trust is refused like any
-/// other bad token, with no detail.
+/// The caller named by the `Authorization: Bearer` header. A token naming
+/// a trust that does not exist, or a school outside its trust, is refused
+/// like any other bad token, with no detail.
 pub(crate) async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
@@ -201,7 +201,7 @@ pub(crate) async fn authenticate(
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim());
     let verified = match token {
-        Some(token) if !token.is_empty() => state.keys.verify(token),
+        Some(token) if !token.is_empty() => state.keys.verify(token).await,
         _ => Err(ApiError::Unauthenticated),
     };
     let refuse = |err: &ApiError| Box::new(error_response(StatusCode::UNAUTHORIZED, err));

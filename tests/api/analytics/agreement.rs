@@ -144,6 +144,7 @@ async fn pairs_and_terms_match_a_recount(app: TestApp) {
         json!([])
     );
     let vars = json!({ "p": protocol, "o": observer });
+    app.create_trust("9999").await;
     let other = app.data(&app.leader("9999"), query, vars).await;
     assert_eq!(other, json!({ "agreement": null }));
 }

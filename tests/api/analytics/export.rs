@@ -134,6 +134,7 @@ async fn the_export_keeps_to_the_token_and_refuses_bad_parameters(app: TestApp) 
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 
     // Another trust's protocol answers exactly as a made-up one.
+    app.create_trust("9999").await;
     let other = app.leader("9999");
     let made_up = api::graphql::ids::encode(api::graphql::ids::PROTOCOL, uuid::Uuid::new_v4()).0;
     let theirs = export(&app, &other, &query).await;
