@@ -80,6 +80,7 @@ fn padded(bytes: usize) -> String {
 }
 
 async fn documents_are_limited_in_bytes(app: TestApp) {
+    app.create_trust("2516").await;
     let token = app.leader("2516");
     let (status, body) = app.post(&token, &padded(32_768), json!({})).await;
     assert_eq!(
