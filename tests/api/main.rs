@@ -27,6 +27,7 @@ mod import;
 mod import_http;
 mod import_ratings;
 mod internal_errors;
+mod isolation;
 mod limits;
 mod matrix;
 mod nodes;
