@@ -13,7 +13,7 @@ use super::slots::{Class, Pool, Slot};
 use crate::helpers::TestApp;
 
 /// How deep selections go below a query's root field.
-pub const QUERY_DEPTH: usize = 7;
+const QUERY_DEPTH: usize = 6;
 
 /// Page size of a root connection in the harvest: every record of the
 /// fixture's trust on one page.

@@ -18,6 +18,7 @@ mod slots;
 mod tables;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::Value;
@@ -88,6 +89,37 @@ async fn send(
     body
 }
 
+/// Requests of the attack in flight at once when they only read.
+const IN_FLIGHT: usize = 4;
+
+/// Sends read-only `requests` a few at a time, each checked as by [`send`].
+async fn send_reads(
+    app: &TestApp,
+    schema: &Arc<Schema>,
+    token: &str,
+    requests: Vec<Planned>,
+    theirs: &Arc<Markers>,
+) {
+    let mut running = tokio::task::JoinSet::new();
+    for request in requests {
+        if running.len() >= IN_FLIGHT
+            && let Some(Err(err)) = running.join_next().await
+        {
+            std::panic::resume_unwind(err.into_panic());
+        }
+        let (app, schema, theirs) = (app.clone(), schema.clone(), theirs.clone());
+        let token = token.to_owned();
+        running.spawn(async move {
+            send(&app, &schema, &token, &request, &theirs).await;
+        });
+    }
+    while let Some(done) = running.join_next().await {
+        if let Err(err) = done {
+            std::panic::resume_unwind(err.into_panic());
+        }
+    }
+}
+
 /// Whether a control answer did its job, and if not, why.
 fn judge(request: &Planned, body: &Value, ours: &Markers) -> Result<(), (String, String)> {
     if let Some(error) = body["errors"].get(0) {
@@ -141,8 +173,15 @@ async fn matrix(app: TestApp) {
         }
     }
 
+    let control_time = started.elapsed() - prepared;
+
     let attack = plan::attack(&schema, &ours, &theirs);
-    for request in &attack {
+    let attacks = attack.len();
+    let (reads, writes): (Vec<Planned>, Vec<Planned>) =
+        attack.into_iter().partition(|r| r.op == "query");
+    let (schema, markers_b) = (Arc::new(schema), Arc::new(markers_b));
+    send_reads(&app, &schema, &token_a, reads, &markers_b).await;
+    for request in &writes {
         send(&app, &schema, &token_a, request, &markers_b).await;
     }
     for (query, variables) in &written_b.writes {
@@ -173,16 +212,15 @@ async fn matrix(app: TestApp) {
          or succeeded (mutations) for these root fields; teach isolation/slots.rs: \
          {unproven:#?}"
     );
+    let controls: usize = outcomes.values().map(|o| o.requests).sum();
     println!(
-        "isolation matrix: {} root fields; {} attack requests, {} replays, {} control \
-         requests; {} markers of B, {} of A; set-up {:.1?}, all {:.1?}",
+        "isolation matrix: {} root fields; {attacks} attack requests, {} replays, \
+         {controls} control requests; {} markers of B, {} of A; set-up {prepared:.1?}, \
+         control {control_time:.1?}, all {:.1?}",
         roots.len(),
-        attack.len(),
         written_b.writes.len(),
-        control.len(),
         markers_b.len(),
         markers_a.len(),
-        prepared,
         started.elapsed(),
     );
 }

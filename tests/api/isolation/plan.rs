@@ -8,16 +8,25 @@ use std::iter::once;
 
 use serde_json::Value;
 
-use super::harvest::{Harvest, QUERY_DEPTH};
+use super::harvest::Harvest;
 use super::request::{Filler, Size, build};
 use super::schema::{Field, Schema};
 use super::slots::{Class, PAGE, Slot};
 
+/// How deep a query's answer is selected: deep enough for every root
+/// field's own records and those they name, shallower than the harvest's
+/// so a thousand requests stay quick.
+const QUERY_DEPTH: usize = 5;
+
 /// How deep a mutation's payload is selected.
-const MUTATION_DEPTH: usize = 5;
+const MUTATION_DEPTH: usize = 4;
 
 /// Most ids one list slot takes (`nodes(ids:)` takes 100).
 const LIST_CHUNK: usize = 100;
+
+/// The other trust's richest contexts whose ids fill a request alone
+/// (each of its values is tried in every slot besides).
+const THEIR_CONTEXTS: usize = 4;
 
 /// Ids of each type tried alone in a slot that takes any type.
 const ANY_ID_EACH: usize = 2;
@@ -140,7 +149,7 @@ pub fn attack(schema: &Schema, ours: &Harvest, theirs: &Harvest) -> Vec<Planned>
                 }
             }
         }
-        for ctx in 0..theirs.contexts.len() {
+        for ctx in 0..theirs.contexts.len().min(THEIR_CONTEXTS) {
             let mut fill = |slot: &Slot| slot.required.then(|| theirs.value(ctx, slot)).flatten();
             planned.push(plan(op, field, schema, &mut fill));
         }
