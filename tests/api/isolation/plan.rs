@@ -123,6 +123,10 @@ fn candidates(theirs: &Harvest, slot: &Slot) -> Vec<Value> {
 }
 
 /// Requests for every root field with the other trust's identifiers.
+// Known gaps: B's pagination cursors are never passed as `after`/`before`
+// (cursors are not classed as slots), and A's walks are in whatever state
+// the control and earlier writes left them, so a late mutation may stop at
+// a state check before it reaches B's record.
 pub fn attack(schema: &Schema, ours: &Harvest, theirs: &Harvest) -> Vec<Planned> {
     let mut planned = Vec::new();
     let contexts = ours.contexts.len().max(1);
