@@ -28,6 +28,7 @@ mod import;
 mod import_http;
 mod import_ratings;
 mod internal_errors;
+mod isolation;
 mod jwt;
 mod limits;
 mod matrix;
