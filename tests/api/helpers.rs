@@ -128,7 +128,8 @@ impl TestApp {
             counter.fetch_add(1, Ordering::SeqCst);
         });
         let keys = AuthKeys::hs256(SECRET, ISSUER, AUDIENCE).expect("keys");
-        let state = AppState::new(db.clone(), keys, cli.config.limits.clone());
+        let state = AppState::new(db.clone(), keys, cli.config.limits.clone())
+            .with_metrics_token(cli.config.metrics_token.as_deref());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

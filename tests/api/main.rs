@@ -30,6 +30,7 @@ mod internal_errors;
 mod limits;
 mod matrix;
 mod nodes;
+mod observe;
 mod observers;
 mod production;
 mod protocols;
