@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use api::auth::Role;
 use serde_json::{Map, Value, json};
+use sha2::Digest;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -40,6 +41,11 @@ const TOKEN_SUB: &str = "observer-ref-4711";
 /// A variable's text: it must reach no log line.
 const PRIVATE: &str = "Mrs Example teaches 5B";
 
+fn hash_of(text: &str) -> String {
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 async fn send(app: &TestApp, id: &str, token: &str, query: &str, variables: Value) -> u16 {
     let response = (app.client().post(app.url("/graphql")))
         .header("x-request-id", id)
@@ -67,6 +73,22 @@ async fn requests(app: TestApp) -> String {
         send(&app, "log-no-name", &token, anonymous, json!({})).await,
         200
     );
+    // Over GET the variables ride in the query string.
+    let vars = json!({ "phase": PRIVATE }).to_string();
+    let bearer = format!("Bearer {token}");
+    let got = app
+        .get(&bearer, &[("query", schools), ("variables", &vars)])
+        .await;
+    assert_eq!(got.status().as_u16(), 200);
+    let anonymous_walks = "{ walks(first: 1) { totalCount } }";
+    let hash = hash_of(anonymous_walks);
+    let persisted = json!({ "query": anonymous_walks,
+        "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } });
+    let response = (app.client().post(app.url("/graphql")))
+        .header("x-request-id", "log-persisted")
+        .bearer_auth(&token)
+        .json(&persisted);
+    assert_eq!(response.send().await.unwrap().status().as_u16(), 200);
     let forged = format!("{token}x");
     assert_eq!(
         send(&app, "log-bad-token", &forged, schools, json!({})).await,
@@ -156,6 +178,14 @@ async fn logged(store: Store) {
     assert_eq!(
         finished(&lines, "log-no-name"),
         line("log-no-name", 200, Some("query"), true, None)
+    );
+    let persisted = format!(
+        "persisted:{}",
+        &hash_of("{ walks(first: 1) { totalCount } }")[..8]
+    );
+    assert_eq!(
+        finished(&lines, "log-persisted"),
+        line("log-persisted", 200, Some(&persisted), true, None)
     );
     assert_eq!(
         finished(&lines, "log-bad-token"),
