@@ -77,12 +77,12 @@ pub fn router(state: AppState) -> Router {
         )
         .with_state(state)
         .layer(axum::middleware::map_response(graphql_shaped_limit))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(cors(&state_origins))
         .layer(axum::middleware::from_fn_with_state(
             observe,
             crate::observe::track,
         ))
-        .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(cors(&state_origins))
         .layer(trace)
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }

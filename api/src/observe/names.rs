@@ -18,6 +18,8 @@ pub fn is_name(name: &str) -> bool {
 }
 
 /// The first `limit` distinct names seen; later ones fold into [`OTHER`].
+// Known limit: slots go first come, first served until restart, so a
+// client that fills them early leaves later legitimate names in `other`.
 pub struct BoundedNames {
     limit: usize,
     seen: Mutex<HashSet<String>>,

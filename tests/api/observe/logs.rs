@@ -2,13 +2,22 @@
 //! JSON subscriber (`api::telemetry::json`). The subscriber is this test
 //! thread's default, and the test runtime runs the server on this one
 //! thread, so only this test's server writes into the buffer.
+//!
+//! tracing caches, per log statement, whether any subscriber wants it. A
+//! statement first reached by another test while no subscriber existed
+//! would be cached as wanted by none, and this test's lines lost; so the
+//! binary's global subscriber (`AskEachTime`) wants nothing yet asks for
+//! no caching, and the cache is rebuilt once the test's subscriber is set.
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 
 use api::auth::Role;
 use serde_json::{Map, Value, json};
 use sha2::Digest;
+use tracing::span::{Attributes, Id, Record};
+use tracing::subscriber::Interest;
+use tracing::{Event, Metadata, Subscriber};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -36,6 +45,36 @@ impl<'w> MakeWriter<'w> for Buffer {
         self.clone()
     }
 }
+
+/// Records nothing, and has tracing ask each thread's subscriber at every
+/// log statement rather than cache an answer.
+struct AskEachTime;
+
+impl Subscriber for AskEachTime {
+    fn register_callsite(&self, _: &'static Metadata<'static>) -> Interest {
+        Interest::sometimes()
+    }
+
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        false
+    }
+
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, _: &Event<'_>) {}
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
+}
+
+static ASK_EACH_TIME: Once = Once::new();
 
 const TOKEN_SUB: &str = "observer-ref-4711";
 /// A variable's text: it must reach no log line.
@@ -145,7 +184,11 @@ fn line(
 async fn logged(store: Store) {
     let buffer = Buffer::default();
     let subscriber = api::telemetry::json(EnvFilter::new("info"), buffer.clone());
+    ASK_EACH_TIME.call_once(|| {
+        let _ = tracing::subscriber::set_global_default(AskEachTime);
+    });
     let _default = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
     let token = Arc::new(Mutex::new(String::new()));
     let kept = token.clone();
     run(store, |app| async move {

@@ -108,7 +108,16 @@ async fn known_requests_are_counted_exactly(app: TestApp) {
 
 async fn the_pool_gauges_show_connections_in_use(app: TestApp) {
     let gauge = "db_pool_connections";
-    let (_, samples) = scrape(&app, None).await;
+    // A connection the start-up used may still be on its way back to the
+    // pool (sqlx returns it from a task): wait until none is in use.
+    let mut samples = Vec::new();
+    for _ in 0..50 {
+        samples = scrape(&app, None).await.1;
+        if value(&samples, gauge, &[("state", "in_use")]) == 0.0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(value(&samples, "db_pool_max_connections", &[]), 7.0);
     assert_eq!(value(&samples, gauge, &[("state", "in_use")]), 0.0);
     assert!(value(&samples, gauge, &[("state", "idle")]) >= 1.0);
