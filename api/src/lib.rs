@@ -15,5 +15,6 @@ pub mod http;
 pub mod import;
 pub mod metrics;
 pub mod neutral;
+pub mod observe;
 pub mod startup;
 pub mod telemetry;

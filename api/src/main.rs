@@ -116,7 +116,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             None => println!("No trust is loaded yet; import schools to get a token."),
         }
     }
-    let state = AppState::new(db, keys, config.limits.clone());
+    let state = AppState::new(db, keys, config.limits.clone())
+        .with_metrics_token(config.metrics_token.as_deref());
     let serving = startup::Serving {
         drain: std::time::Duration::from_secs(config.shutdown_grace),
         header_read: std::time::Duration::from_secs(config.header_read_timeout),

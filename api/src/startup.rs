@@ -33,6 +33,8 @@ pub struct AppState {
     /// False once shutdown has begun: `/health` then answers 503, so a
     /// load balancer stops sending requests before connections close.
     pub ready: Arc<AtomicBool>,
+    /// Request counts, latencies, error codes: what `/metrics` serves.
+    pub observe: Arc<crate::observe::Metrics>,
 }
 
 impl AppState {
@@ -45,7 +47,14 @@ impl AppState {
             limits,
             persisted: Arc::default(),
             ready: Arc::new(AtomicBool::new(true)),
+            observe: Arc::new(crate::observe::Metrics::new(None)),
         }
+    }
+
+    /// `/metrics` answers only requests bearing `token`, when given.
+    pub fn with_metrics_token(mut self, token: Option<&str>) -> AppState {
+        self.observe = Arc::new(crate::observe::Metrics::new(token));
+        self
     }
 }
 

@@ -149,7 +149,8 @@ impl TestApp {
         });
         let production = cli.config.limits.production;
         let keys = AuthKeys::from_config(&cli.config.auth, production).await;
-        let state = AppState::new(db.clone(), keys.expect("keys"), cli.config.limits.clone());
+        let state = AppState::new(db.clone(), keys.expect("keys"), cli.config.limits.clone())
+            .with_metrics_token(cli.config.metrics_token.as_deref());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

@@ -33,6 +33,7 @@ mod jwt;
 mod limits;
 mod matrix;
 mod nodes;
+mod observe;
 mod observers;
 mod production;
 mod protocols;

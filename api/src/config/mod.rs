@@ -97,6 +97,11 @@ pub struct Config {
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
     pub log_format: LogFormat,
 
+    /// Bearer token `/metrics` requires; unset, `/metrics` is open (it
+    /// holds only aggregate figures, no trust or caller).
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, global = true)]
+    pub metrics_token: Option<String>,
+
     #[command(flatten)]
     pub auth: Auth,
 

@@ -48,6 +48,7 @@ async fn execute(
     (request, pending): (async_graphql::Request, Option<Pending>),
 ) -> Response {
     tracing::Span::current().record("trust.id", caller.scope.trust.as_str());
+    crate::observe::note_operation(&request);
     let loaders = Loaders::new(&state.db, &caller.scope);
     let request = match state.limits.production && !caller.roles.contains(&Role::Partner) {
         true => request.data(NoIntrospection),
@@ -65,6 +66,7 @@ async fn execute(
         },
         false => run.await,
     };
+    crate::observe::note_response(&response);
 
     let failed = before_execution(&response);
     if let Some(pending) = pending.filter(|_| !failed) {

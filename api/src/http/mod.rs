@@ -11,8 +11,7 @@ use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use tracing::Level;
+use tower_http::trace::TraceLayer;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -41,13 +40,17 @@ pub fn router(state: AppState) -> Router {
                 http.method = %request.method(),
                 http.path = request.uri().path(),
                 trust.id = tracing::field::Empty,
+                caller.sub = tracing::field::Empty,
+                graphql.operation = tracing::field::Empty,
             )
         })
         .on_request(())
-        .on_response(DefaultOnResponse::new().level(Level::INFO));
+        // The request's INFO line is `observe::track`'s.
+        .on_response(());
     let body_limit = state.limits.max_body_bytes;
     let import_limit = state.limits.max_import_bytes;
     let state_origins = state.limits.cors_allowed_origins.clone();
+    let observe = state.observe.clone();
 
     Router::new()
         .route(
@@ -57,6 +60,7 @@ pub fn router(state: AppState) -> Router {
                 .fallback(graphql::other_method),
         )
         .route("/health", get(health))
+        .route("/metrics", get(crate::observe::scrape))
         .route(
             "/export/variation.csv",
             get(export::variation_csv).fallback(export::get_only),
@@ -76,6 +80,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::map_response(graphql_shaped_limit))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(cors(&state_origins))
+        .layer(axum::middleware::from_fn_with_state(
+            observe,
+            crate::observe::track,
+        ))
         .layer(trace)
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }
@@ -208,7 +216,10 @@ pub(crate) async fn authenticate(
     let caller = verified.map_err(|err| refuse(&err))?;
     crate::db::tenant::enter(&caller.scope.trust);
     match crate::data::schools::scope_holds(&state.db, &caller.scope).await {
-        Ok(true) => Ok(caller),
+        Ok(true) => {
+            crate::observe::note_caller(&caller);
+            Ok(caller)
+        }
         Ok(false) => Err(refuse(&ApiError::Unauthenticated)),
         Err(err) => Err(Box::new(failure(&err))),
     }
