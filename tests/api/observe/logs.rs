@@ -97,6 +97,7 @@ async fn send(app: &TestApp, id: &str, token: &str, query: &str, variables: Valu
 }
 
 async fn requests(app: TestApp) -> String {
+    app.create_trust("2516").await;
     let token = app.token_for(TOKEN_SUB, "2516", &[Role::Analyst], None);
     let schools =
         "query Schools($phase: String) { schools(first: 5, phase: $phase) { totalCount } }";

@@ -22,6 +22,7 @@ fn requests(samples: &[prometheus_parse::Sample], operation: &str, outcome: &str
 }
 
 async fn known_requests_are_counted_exactly(app: TestApp) {
+    app.create_trust("2516").await;
     let token = app.leader("2516");
     let viewer = "query Viewer { viewer { trustUid } }";
     for _ in 0..2 {
@@ -133,6 +134,7 @@ async fn the_pool_gauges_show_connections_in_use(app: TestApp) {
 }
 
 async fn invented_operation_names_fold_into_other(app: TestApp) {
+    app.create_trust("2516").await;
     let token = app.leader("2516");
     for i in 0..205 {
         let query = format!("query Invented{i} {{ viewer {{ trustUid }} }}");
