@@ -14,8 +14,8 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 
 pub const SECRET: &[u8] = b"test-secret-for-the-suite-only-0123456789";
-const ISSUER: &str = "learning-walks";
-const AUDIENCE: &str = "learning-walks-api";
+pub const ISSUER: &str = "learning-walks";
+pub const AUDIENCE: &str = "learning-walks-api";
 
 /// Where a test's data lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +27,8 @@ pub enum Store {
 struct Inner {
     address: SocketAddr,
     db: DatabaseConnection,
+    /// The database's URL, for a second server on the same data.
+    database_url: String,
     keys: AuthKeys,
     client: reqwest::Client,
     /// SQL statements the app has run so far.
@@ -143,6 +145,7 @@ impl TestApp {
         Some(TestApp(Arc::new(Inner {
             address,
             db,
+            database_url: url,
             keys: AuthKeys::hs256(SECRET, ISSUER, AUDIENCE).expect("keys"),
             client: reqwest::Client::new(),
             statements,
@@ -168,6 +171,10 @@ impl TestApp {
 
     pub fn db(&self) -> &DatabaseConnection {
         &self.0.db
+    }
+
+    pub fn database_url(&self) -> &str {
+        &self.0.database_url
     }
 
     /// How many SQL statements the app has run since it started.

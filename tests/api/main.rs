@@ -15,6 +15,7 @@ mod contexts;
 mod cors;
 mod debriefs;
 mod docs_examples;
+mod durability;
 mod evidence;
 mod feed;
 mod feed_sync;
