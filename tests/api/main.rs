@@ -20,6 +20,7 @@ mod evidence;
 mod feed;
 mod feed_sync;
 mod fixture;
+mod fuzz;
 mod highlights;
 mod http;
 mod http_audit;
