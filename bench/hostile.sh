@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_PHASE=${1:-10}
 PG=${PG:-postgres://postgres@127.0.0.1:5432/postgres}
-cargo build -q --release -p api -p api-tests --example hostile
+cargo build -q --release -p api --bin api
+cargo build -q --release -p api-tests --example hostile
 export JWT_SECRET=$(head -c 32 /dev/urandom | base64)
 WORK=$(mktemp -d)
 SERVER=

@@ -30,6 +30,9 @@ struct Args {
     /// Ordinary clients, each with its own token, one request at a time.
     #[arg(long, default_value_t = 4)]
     clients: usize,
+    /// Milliseconds between an ordinary client's requests.
+    #[arg(long, default_value_t = 50)]
+    interval_ms: u64,
     /// Connections the hostile token floods on.
     #[arg(long, default_value_t = 8)]
     hostile: usize,
@@ -125,12 +128,21 @@ impl Tally {
     }
 }
 
-async fn ordinary(client: Arc<Client>, token: String, until: Instant) -> Tally {
+/// A dashboard's pace: a request every `interval`, a variation one in 20
+/// (3 million cost points a minute, under the default budget of 5).
+async fn ordinary(client: Arc<Client>, token: String, until: Instant, interval: Duration) -> Tally {
     let mut tally = Tally::default();
     let mut i = 0;
+    let mut ticks = tokio::time::interval(interval);
     while Instant::now() < until {
+        ticks.tick().await;
+        let query = if i % 20 == 19 {
+            EVERYDAY[3]
+        } else {
+            EVERYDAY[i % 3]
+        };
         let started = Instant::now();
-        let (status, code, _) = client.post(&token, EVERYDAY[i % 4], Value::Null).await;
+        let (status, code, _) = client.post(&token, query, Value::Null).await;
         tally.latencies.push(started.elapsed());
         if status != 200 || code.is_some() {
             let code = code.unwrap_or_else(|| status.to_string());
@@ -178,7 +190,13 @@ async fn phase(client: &Arc<Client>, keys: &AuthKeys, args: &Args, flood: bool) 
     let mut clients = Vec::new();
     for n in 0..args.clients {
         let token = leader(format!("ordinary-{n}")).expect("token");
-        clients.push(tokio::spawn(ordinary(client.clone(), token, until)));
+        let interval = Duration::from_millis(args.interval_ms);
+        clients.push(tokio::spawn(ordinary(
+            client.clone(),
+            token,
+            until,
+            interval,
+        )));
     }
     let mut floods = Vec::new();
     if flood {
