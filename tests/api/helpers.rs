@@ -15,6 +15,8 @@ use serde_json::{Value, json};
 
 /// The HS256 secret of every test app not started with `--jwt-…` keys.
 pub const SECRET: &[u8] = b"test-secret-for-the-suite-only-0123456789";
+pub const ISSUER: &str = "learning-walks";
+pub const AUDIENCE: &str = "learning-walks-api";
 
 /// Where a test's data lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +30,8 @@ struct Inner {
     db: DatabaseConnection,
     /// Signs HS256 test tokens, when the app takes them.
     signer: Option<AuthKeys>,
+    /// The database's URL, for a second server on the same data.
+    database_url: String,
     client: reqwest::Client,
     /// SQL statements the app has run so far.
     statements: Arc<AtomicUsize>,
@@ -166,6 +170,7 @@ impl TestApp {
             address,
             db,
             signer: AuthKeys::signer(&cli.config.auth).ok(),
+            database_url: url,
             client: reqwest::Client::new(),
             statements,
             postgres,
@@ -190,6 +195,10 @@ impl TestApp {
 
     pub fn db(&self) -> &DatabaseConnection {
         &self.0.db
+    }
+
+    pub fn database_url(&self) -> &str {
+        &self.0.database_url
     }
 
     /// How many SQL statements the app has run since it started.
