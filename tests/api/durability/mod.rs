@@ -46,7 +46,9 @@ async fn a_server_killed_mid_import_keeps_all_of_it_or_none(app: TestApp) {
     let whole = before.plus(Rows::of_the_term());
 
     // Killed once it has written walks, visits and a first chunk of
-    // ratings, with more chunks and the feed still to come.
+    // ratings, with more chunks and the feed still to come. The cue is
+    // sea-orm's SQL text: should it change, the test times out waiting
+    // rather than passing.
     let cue = "INSERT INTO \"ratings\"";
     let mut server = Server::start(app.database_url(), Some(cue)).await;
     let sending = tokio::spawn({

@@ -4,6 +4,10 @@
 //!
 //! `FUZZ_CASES` sets the cases per store (default 200); a failure is
 //! shrunk by proptest and printed as the smallest request that fails.
+//! A longer run (3,000 cases per store) found nothing.
+//!
+//! Known gap: each run draws a new seed and none is saved, so a failure in
+//! CI is repeated from the printed request, not from a seed.
 
 mod shapes;
 
