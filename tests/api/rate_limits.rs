@@ -69,3 +69,44 @@ async fn a_subject_past_its_budget_waits_while_others_go_on() {
     })
     .await;
 }
+
+/// A flood costs the service little: a document over the complexity limit
+/// is charged as the dearest query allowed, and a subject with nothing left
+/// is refused before its document is parsed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_floods_spend_the_budget_and_a_spent_one_is_refused_unparsed() {
+    let args = [
+        "--rate-limit-per-minute",
+        "100",
+        "--max-query-complexity",
+        "40",
+    ];
+    run_with(Store::Sqlite, &args, |app| async move {
+        app.create_trust("2516").await;
+        let token = app.leader("2516");
+        let code = |body: &serde_json::Value| body["errors"][0]["extensions"]["code"].clone();
+        let dear = "{ schools(first: 50) { nodes { urn } } }";
+        for _ in 0..2 {
+            let (status, body) = app.post(&token, dear, json!({})).await;
+            assert_eq!((status, code(&body)), (200, json!("QUERY_TOO_COMPLEX")));
+        }
+        // 80 of 100 points are gone: a query costing 2 still runs.
+        let (status, body) = app.post(&token, CHEAP, json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        // The third costs what is left, then even a broken document is
+        // refused for the budget, not parsed.
+        let (_, body) = app.post(&token, dear, json!({})).await;
+        assert_eq!(code(&body), json!("QUERY_TOO_COMPLEX"));
+        let (status, body) = app.post(&token, "{{{ not graphql", json!({})).await;
+        assert_eq!(
+            (status, code(&body)),
+            (429, json!("RATE_LIMITED")),
+            "{body}"
+        );
+        assert!(body["errors"][0]["extensions"]["retryAfter"].as_u64() >= Some(1));
+        // Someone else's budget is untouched.
+        let colleague = app.token_for("colleague", "2516", &[Role::TrustLeader], None);
+        assert_eq!(app.post(&colleague, CHEAP, json!({})).await.0, 200);
+    })
+    .await;
+}

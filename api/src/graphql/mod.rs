@@ -91,6 +91,7 @@ fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription>
                 default: limits.rate_limit_per_minute,
                 by_role: limits.rate_limits.clone(),
             },
+            limits.max_query_complexity as u64,
         ))))
         .extension(cost::QueryCost {
             maximum: limits.max_query_complexity,

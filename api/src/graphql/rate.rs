@@ -2,13 +2,22 @@
 //! points a minute, refilled continuously, set per role. A request whose
 //! cost the budget cannot cover is refused before it runs, with
 //! `RATE_LIMITED` and the seconds until it could run.
+//!
+//! So that a flood costs the service little, a subject whose budget is
+//! spent is refused before its document is even parsed, and a document
+//! refused for being too complex or too deep is charged as much as the
+//! dearest query allowed.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
-use async_graphql::{ServerError, ValidationResult};
+use std::any::TypeId;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation,
+};
+use async_graphql::{Request, ServerError, ServerResult, ValidationResult};
 
 use super::extension::refusal;
 use crate::auth::{Caller, Role};
@@ -47,21 +56,24 @@ struct Bucket {
 pub struct RateLimiter {
     budgets: Budgets,
     buckets: Mutex<HashMap<(String, String), Bucket>>,
+    /// What a document over the shape limits is charged.
+    penalty: u64,
 }
 
 /// Buckets kept before full, idle ones are forgotten.
 const KEPT: usize = 10_000;
 
 impl RateLimiter {
-    pub fn new(budgets: Budgets) -> RateLimiter {
+    pub fn new(budgets: Budgets, penalty: u64) -> RateLimiter {
         RateLimiter {
             budgets,
             buckets: Mutex::default(),
+            penalty,
         }
     }
 
     /// Takes `cost` from the caller's budget, or says how long until it
-    /// could.
+    /// could. A cost of 0 only asks whether any budget is left.
     fn take(&self, caller: &Caller, cost: u64) -> Result<(), Duration> {
         let per_minute = self.budgets.per_minute(caller).max(1) as f64;
         let per_second = per_minute / 60.0;
@@ -84,11 +96,26 @@ impl RateLimiter {
             // Never affordable: the caller must ask for less, not wait.
             return Err(Duration::MAX);
         }
-        if bucket.points >= cost {
+        if cost == 0.0 && bucket.points >= 1.0 {
+            return Ok(());
+        }
+        if cost > 0.0 && bucket.points >= cost {
             bucket.points -= cost;
             return Ok(());
         }
-        Err(Duration::from_secs_f64((cost - bucket.points) / per_second))
+        let short = cost.max(1.0) - bucket.points;
+        Err(Duration::from_secs_f64(short / per_second))
+    }
+
+    /// Spends up to `cost` of the caller's budget, as far as it goes.
+    fn drain(&self, caller: &Caller, cost: u64) {
+        if self.take(caller, cost).is_err() {
+            let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+            let key = (caller.scope.trust.clone(), caller.subject.clone());
+            if let Some(bucket) = buckets.get_mut(&key) {
+                bucket.points = 0.0;
+            }
+        }
     }
 }
 
@@ -113,12 +140,32 @@ fn refuse(wait: Duration) -> ServerError {
 
 #[async_trait::async_trait]
 impl Extension for RateLimits {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let caller = request.data.get(&TypeId::of::<Caller>());
+        if let Some(caller) = caller.and_then(|data| data.downcast_ref::<Caller>()) {
+            self.0.take(caller, 0).map_err(refuse)?;
+        }
+        next.run(ctx, request).await
+    }
+
     async fn validation(
         &self,
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
+        let result = next.run(ctx).await.inspect_err(|errors| {
+            let over = |e: &ServerError| e.message.starts_with("Query is");
+            if let Some(caller) = ctx.data_opt::<Caller>()
+                && errors.iter().any(over)
+            {
+                self.0.drain(caller, self.0.penalty);
+            }
+        })?;
         if let Some(caller) = ctx.data_opt::<Caller>() {
             self.0
                 .take(caller, result.complexity as u64)
