@@ -19,13 +19,16 @@ use tower::ServiceExt;
 
 use crate::auth::AuthKeys;
 use crate::config::Limits;
-use crate::graphql::{ApiSchema, build_schema};
+use crate::graphql::rate::RateLimiter;
+use crate::graphql::{ApiSchema, build_schema, rate_limiter};
 
 /// What every request handler shares.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub schema: ApiSchema,
+    /// Each token subject's query-cost budget, shared with the schema.
+    pub rate: Arc<RateLimiter>,
     pub keys: Arc<AuthKeys>,
     pub limits: Limits,
     /// Automatic persisted queries, shared by the service's requests.
@@ -39,10 +42,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: DatabaseConnection, keys: AuthKeys, limits: Limits) -> AppState {
-        let schema = build_schema(db.clone(), &limits);
+        let rate = rate_limiter(&limits);
+        let schema = build_schema(db.clone(), &limits, rate.clone());
         AppState {
             db,
             schema,
+            rate,
             keys: Arc::new(keys),
             limits,
             persisted: Arc::default(),

@@ -14,7 +14,7 @@ mod node;
 mod page;
 mod protocol;
 mod protocol_drafts;
-mod rate;
+pub mod rate;
 pub(crate) mod scalars;
 mod school;
 mod shape;
@@ -70,7 +70,10 @@ pub struct Mutation(
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
 
-fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+fn builder(
+    limits: &Limits,
+    rate: Arc<rate::RateLimiter>,
+) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription);
     // Suggestions name fields a caller did not know of.
     let builder = match limits.production {
@@ -86,13 +89,7 @@ fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription>
             root_fields: limits.max_root_fields,
             directives: limits.max_directives,
         })
-        .extension(rate::RateLimits(Arc::new(rate::RateLimiter::new(
-            rate::Budgets {
-                default: limits.rate_limit_per_minute,
-                by_role: limits.rate_limits.clone(),
-            },
-            limits.max_query_complexity as u64,
-        ))))
+        .extension(rate::RateLimits(rate))
         .extension(cost::QueryCost {
             maximum: limits.max_query_complexity,
         })
@@ -101,14 +98,32 @@ fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription>
         .data(limits.clone())
 }
 
+/// The rate limiter the limits describe, shared by the schema and the
+/// HTTP edge.
+pub fn rate_limiter(limits: &Limits) -> Arc<rate::RateLimiter> {
+    let budgets = rate::Budgets {
+        default: limits.rate_limit_per_minute,
+        by_role: limits.rate_limits.clone(),
+    };
+    Arc::new(rate::RateLimiter::new(
+        budgets,
+        limits.max_query_complexity as u64,
+    ))
+}
+
 /// The schema the server runs, reading from `db`.
-pub fn build_schema(db: DatabaseConnection, limits: &Limits) -> ApiSchema {
-    builder(limits).data(db).finish()
+pub fn build_schema(
+    db: DatabaseConnection,
+    limits: &Limits,
+    rate: Arc<rate::RateLimiter>,
+) -> ApiSchema {
+    builder(limits, rate).data(db).finish()
 }
 
 /// The schema in SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    builder(&Limits::default()).finish().sdl()
+    let limits = Limits::default();
+    builder(&limits, rate_limiter(&limits)).finish().sdl()
 }
 
 /// The verified caller of this request.

@@ -4,7 +4,8 @@
 //! `RATE_LIMITED` and the seconds until it could run.
 //!
 //! So that a flood costs the service little, a subject whose budget is
-//! spent is refused before its document is even parsed, and a document
+//! spent is refused at the edge before its request is read (see
+//! `http::authenticate`), and a document
 //! refused for being too complex or too deep is charged as much as the
 //! dearest query allowed.
 
@@ -12,12 +13,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use std::any::TypeId;
-
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation,
-};
-use async_graphql::{Request, ServerError, ServerResult, ValidationResult};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
+use async_graphql::{ServerError, ValidationResult};
 
 use super::extension::refusal;
 use crate::auth::{Caller, Role};
@@ -107,6 +104,12 @@ impl RateLimiter {
         Err(Duration::from_secs_f64(short / per_second))
     }
 
+    /// Whether the caller has any budget left; if not, the whole seconds
+    /// until a point is back. Asked before a request is even read.
+    pub fn check(&self, caller: &Caller) -> Result<(), u64> {
+        self.take(caller, 0).map_err(|wait| wait.as_secs() + 1)
+    }
+
     /// Spends up to `cost` of the caller's budget, as far as it goes.
     fn drain(&self, caller: &Caller, cost: u64) {
         if self.take(caller, cost).is_err() {
@@ -140,19 +143,6 @@ fn refuse(wait: Duration) -> ServerError {
 
 #[async_trait::async_trait]
 impl Extension for RateLimits {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let caller = request.data.get(&TypeId::of::<Caller>());
-        if let Some(caller) = caller.and_then(|data| data.downcast_ref::<Caller>()) {
-            self.0.take(caller, 0).map_err(refuse)?;
-        }
-        next.run(ctx, request).await
-    }
-
     async fn validation(
         &self,
         ctx: &ExtensionContext<'_>,

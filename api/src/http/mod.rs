@@ -189,6 +189,18 @@ async fn graphql_shaped_limit(response: Response) -> Response {
     too_large()
 }
 
+/// 429 for a caller whose budget is spent, before the request is read.
+fn rate_limited(seconds: u64) -> Response {
+    let message = format!("your query-cost budget is spent: retry in {seconds} s");
+    let body = json!({ "errors": [{ "message": message,
+        "extensions": { "code": "RATE_LIMITED", "retryAfter": seconds } }] });
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
 pub(super) fn too_large() -> Response {
     let body = json!({ "errors": [{ "message": "the request body is too large",
                                     "extensions": { "code": "REQUEST_TOO_LARGE" } }] });
@@ -214,6 +226,9 @@ pub(crate) async fn authenticate(
     };
     let refuse = |err: &ApiError| Box::new(error_response(StatusCode::UNAUTHORIZED, err));
     let caller = verified.map_err(|err| refuse(&err))?;
+    if let Err(seconds) = state.rate.check(&caller) {
+        return Err(Box::new(rate_limited(seconds)));
+    }
     crate::db::tenant::enter(&caller.scope.trust);
     match crate::data::schools::scope_holds(&state.db, &caller.scope).await {
         Ok(true) => {
