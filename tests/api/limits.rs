@@ -120,3 +120,45 @@ async fn a_query_past_the_execution_timeout_is_stopped_but_a_mutation_is_not() {
     })
     .await;
 }
+
+/// `{ viewer { ...F<levels> } }` where each fragment spreads the one
+/// before twice: 2^levels fields once written out, in a few lines.
+fn fragment_bomb(levels: usize) -> String {
+    let mut text = String::from("{ viewer { ...F0 } } fragment F0 on Viewer { subject }");
+    for level in 1..=levels {
+        let before = level - 1;
+        text.push_str(&format!(
+            " fragment F{level} on Viewer {{ ...F{before} ...F{before} }}"
+        ));
+    }
+    text.replacen("...F0 } }", &format!("...F{levels} }} }}"), 1)
+}
+
+/// Fragments are counted written out, each once, so a document of a few
+/// lines cannot make the cost check walk 2^30 fields (the parser stops
+/// deeper chains).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fragments_are_counted_written_out() {
+    let args = ["--max-query-complexity", "5"];
+    crate::helpers::run_with(crate::helpers::Store::Sqlite, &args, |app| async move {
+        app.create_trust("2516").await;
+        let token = app.leader("2516");
+        // viewer and 4 subjects: 5 fields, at the limit.
+        let body = app.graphql(&token, &fragment_bomb(2), json!({})).await;
+        assert_eq!(body["data"]["viewer"]["subject"], "tester", "{body}");
+        let body = app.graphql(&token, &fragment_bomb(3), json!({})).await;
+        assert_eq!(refusal(&body), (json!("QUERY_TOO_COMPLEX"), json!(5)));
+    })
+    .await;
+    crate::helpers::run(crate::helpers::Store::Sqlite, |app| async move {
+        app.create_trust("2516").await;
+        let token = app.leader("2516");
+        let body = app.graphql(&token, &fragment_bomb(30), json!({})).await;
+        assert_eq!(
+            refusal(&body),
+            (json!("QUERY_TOO_COMPLEX"), json!(250_000)),
+            "{body}"
+        );
+    })
+    .await;
+}

@@ -88,6 +88,7 @@ fn builder(
             aliases: limits.max_aliases,
             root_fields: limits.max_root_fields,
             directives: limits.max_directives,
+            fields: limits.max_query_complexity,
         })
         .extension(rate::RateLimits(rate))
         .extension(cost::QueryCost {

@@ -1,16 +1,22 @@
 //! Limits on a document's shape that depth and cost do not catch: how
 //! many aliases it writes, how many fields an operation asks for at its
-//! root, and how many directives one selection carries. Checked once,
-//! right after parsing, before anything runs.
+//! root, how many directives one selection carries, and how many fields it
+//! holds once its fragments are written out (a few lines of fragments that
+//! each spread the one before twice would otherwise make the depth and cost
+//! checks walk billions of fields). Checked once, right after parsing and
+//! before async-graphql's own checks, whose walk through fragments is not
+//! memoised; the parsed document is handed on, so it is parsed once.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
 use async_graphql::parser::types::{
     ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
 };
-use async_graphql::{Name, Pos, Positioned, ServerError, ServerResult, Variables};
+use async_graphql::{Name, Pos, Positioned, Request, ServerError, ServerResult};
 
 use super::extension::refusal;
 
@@ -20,6 +26,9 @@ pub struct ShapeLimits {
     pub aliases: usize,
     pub root_fields: usize,
     pub directives: usize,
+    /// The most fields once fragments are written out: the cost limit, as
+    /// every field costs at least 1.
+    pub fields: usize,
 }
 
 impl ExtensionFactory for ShapeLimits {
@@ -86,6 +95,46 @@ fn root_fields(set: &SelectionSet, fragments: &Fragments, seen: &mut HashSet<Nam
         .sum()
 }
 
+/// Fields `set` holds with every fragment spread written out. Each
+/// fragment is counted once and remembered, so this takes time in the
+/// document's length; a spread inside its own fragment (a cycle, which
+/// validation refuses) counts nothing.
+fn expanded(
+    set: &SelectionSet,
+    fragments: &Fragments,
+    counted: &mut HashMap<Name, u64>,
+    open: &mut HashSet<Name>,
+) -> u64 {
+    let mut total: u64 = 0;
+    for item in &set.items {
+        let count = match &item.node {
+            Selection::Field(field) => {
+                let below = expanded(&field.node.selection_set.node, fragments, counted, open);
+                below.saturating_add(1)
+            }
+            Selection::InlineFragment(inline) => {
+                expanded(&inline.node.selection_set.node, fragments, counted, open)
+            }
+            Selection::FragmentSpread(spread) => {
+                let name = &spread.node.fragment_name.node;
+                match (counted.get(name), fragments.get(name)) {
+                    (Some(count), _) => *count,
+                    (None, Some(fragment)) if open.insert(name.clone()) => {
+                        let set = &fragment.node.selection_set.node;
+                        let count = expanded(set, fragments, counted, open);
+                        open.remove(name);
+                        counted.insert(name.clone(), count);
+                        count
+                    }
+                    _ => 0,
+                }
+            }
+        };
+        total = total.saturating_add(count);
+    }
+    total
+}
+
 fn refuse(code: &str, message: String, limit: usize, pos: Option<Pos>) -> ServerError {
     refusal(code, message, pos, &[("limit", limit as u64)])
 }
@@ -102,6 +151,22 @@ impl ShapeLimits {
                 &document.fragments,
                 &mut seen,
             );
+            let (mut counted, mut open) = (HashMap::new(), HashSet::new());
+            let set = &operation.node.selection_set.node;
+            let fields = expanded(set, &document.fragments, &mut counted, &mut open);
+            if fields > self.fields as u64 {
+                let message = format!(
+                    "the operation holds {fields} fields once its fragments are written out; \
+                     at most {} are allowed",
+                    self.fields
+                );
+                return Err(refuse(
+                    "QUERY_TOO_COMPLEX",
+                    message,
+                    self.fields,
+                    Some(operation.pos),
+                ));
+            }
             if root > self.root_fields {
                 let message = format!(
                     "the operation asks for {root} root fields; at most {} are allowed",
@@ -150,15 +215,18 @@ impl ShapeLimits {
 
 #[async_trait::async_trait]
 impl Extension for ShapeLimits {
-    async fn parse_query(
+    async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        self.check(&document)?;
-        Ok(document)
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        // A document that does not parse is left to async-graphql, which
+        // refuses it with its position.
+        if let Ok(document) = async_graphql::parser::parse_query(&request.query) {
+            self.check(&document)?;
+            request.set_parsed_query(document);
+        }
+        next.run(ctx, request).await
     }
 }
