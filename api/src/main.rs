@@ -87,10 +87,11 @@ fn print_token(config: &Config, args: TokenArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    // Keys first: a server that cannot check tokens writes nothing.
+    let keys = AuthKeys::from_config(&config.auth, config.limits.production).await?;
     let db = db::connect(&config).await?;
     load_demo_if_empty(&config, &db).await?;
 
-    let keys = AuthKeys::from_config(&config.auth, config.limits.production).await?;
     let generated = keys.generated();
     let sample_token = if generated {
         sample_token(&db, &keys).await?
@@ -129,10 +130,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// On the embedded SQLite store, an empty database gets the demo.
+/// On the embedded SQLite store, an empty database gets the demo, except
+/// in production mode.
 async fn load_demo_if_empty(config: &Config, db: &DatabaseConnection) -> anyhow::Result<()> {
     let is_sqlite = db.get_database_backend() == DatabaseBackend::Sqlite;
-    if config.no_demo || !is_sqlite || trust::Entity::find().count(db).await? > 0 {
+    let skip = config.no_demo || config.limits.production || !is_sqlite;
+    if skip || trust::Entity::find().count(db).await? > 0 {
         return Ok(());
     }
     let loaded = demo::load(db).await?;
