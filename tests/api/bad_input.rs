@@ -200,7 +200,52 @@ async fn a_walk_never_renames_an_observer_the_trust_knows(app: TestApp) {
     );
 }
 
+/// PostgreSQL refuses NUL in text, so every filter string is checked
+/// first: the same `BAD_USER_INPUT` on both stores, never a 500.
+async fn control_characters_in_filters_and_query_strings_are_refused(app: TestApp) {
+    app.import_schools().await;
+    app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    let variation = "query($f: VariationFilter!) { variation(filter: $f) { trust { n } } }";
+    let filter = json!({ "protocolKey": "trust-core", "academicYear": 2025 });
+    for (field, value) in [
+        ("subjects", json!(["Art\u{0}"])),
+        ("focusArea", json!("x\u{0}")),
+        ("protocolKey", json!("trust\u{0}core")),
+    ] {
+        let mut filter = filter.clone();
+        filter[field] = value;
+        let body = app.graphql(&token, variation, json!({ "f": filter })).await;
+        let extensions = json!({ "code": "BAD_USER_INPUT", "field": field });
+        let message = "control characters are not allowed";
+        assert_eq!(
+            only_error(&body),
+            json!({ "message": message, "extensions": extensions })
+        );
+    }
+    let url = app.url("/export/variation.csv?protocolKey=trust%00core&academicYear=2025");
+    let export = app
+        .client()
+        .get(url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status().as_u16(), 400);
+    let url = app.url("/import/ratings?protocolKey=trust%00core");
+    let import = (app.client().post(url).bearer_auth(&token))
+        .header("content-type", "text/csv")
+        .body("walk,school_urn\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(import.status().as_u16(), 400);
+    let body: Value = import.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["field"], "protocolKey");
+}
+
 on_both_stores!(
+    control_characters_in_filters_and_query_strings_are_refused,
     control_characters_and_oversized_lists_are_refused,
     a_walk_never_renames_an_observer_the_trust_knows,
     bad_ratings_are_rejected_whole,

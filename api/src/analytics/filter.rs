@@ -222,6 +222,15 @@ impl Filter {
             if values.len() > 100 {
                 return Err(ApiError::invalid(field, "at most 100 values"));
             }
+            for value in values {
+                crate::data::text::plain(field, value, false)?;
+            }
+        }
+        if let Some(focus_area) = &self.focus_area {
+            crate::data::text::plain("focusArea", focus_area, false)?;
+        }
+        if let Some(ProtocolChoice::Key(key)) = &self.protocol {
+            crate::data::text::plain("protocolKey", key, false)?;
         }
         if self.schools.len() > 1000 {
             return Err(ApiError::invalid("schoolUrns", "at most 1000 schools"));

@@ -63,6 +63,9 @@ pub(super) async fn ratings(
             return failure(&ApiError::invalid("protocolKey", message));
         }
     };
+    if let Err(err) = crate::data::text::plain("protocolKey", &params.protocol_key, false) {
+        return failure(&err);
+    }
     let importer = Importer {
         trust_uid: &caller.scope.trust,
         protocol_key: &params.protocol_key,
