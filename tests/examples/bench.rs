@@ -31,11 +31,20 @@ struct Args {
     /// Seconds per scenario and concurrency.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
+    /// Serve through a plain pool, without binding each connection to the
+    /// request's trust: row-level security's cost, measured by difference.
+    #[arg(long)]
+    without_row_security: bool,
 }
 
+/// Setting up reaches every trust's rows; the served requests reach only
+/// their own.
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+    api::db::tenant::as_admin(run(Args::parse())).await
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
     let name = format!("lw_bench_{}", uuid::Uuid::new_v4().simple());
     let dir = std::env::temp_dir().join(&name);
     let url = match &args.postgres {
@@ -54,7 +63,9 @@ async fn main() -> anyhow::Result<()> {
         }
     };
 
-    let cli = Cli::parse_from(["api", "--database-url", &url]);
+    // The bench measures throughput, so no rate limit applies.
+    let unlimited = ["--rate-limit-per-minute", "1000000000000000"];
+    let cli = Cli::parse_from(["api", "--database-url", &url].iter().chain(&unlimited));
     let db = api::db::connect(&cli.config).await?;
     let loaded = api::demo::load(&db).await?;
     println!(
@@ -68,7 +79,11 @@ async fn main() -> anyhow::Result<()> {
     let secret = api::auth::random_secret();
     let keys = AuthKeys::hs256(secret.as_bytes(), "learning-walks", "learning-walks-api")?;
     let token = keys.issue("bench", "2516", vec![Role::TrustLeader], None, 1)?;
-    let state = AppState::new(db.clone(), keys, cli.config.limits.clone());
+    let served = match args.without_row_security {
+        true => Database::connect(&url).await?,
+        false => db.clone(),
+    };
+    let state = AppState::new(served, keys, cli.config.limits.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     tokio::spawn(startup::serve(
