@@ -128,8 +128,9 @@ impl AuthKeys {
         let header = jsonwebtoken::decode_header(token).map_err(|_| "malformed header")?;
         let key = match (&header.kid, &self.jwks, &self.secret) {
             (Some(kid), Some(jwks), _) => jwks.key(kid).await.ok_or("unknown kid")?,
-            (_, _, Some(secret)) => secret.verifying.clone(),
-            _ => return Err("no key for a token without kid"),
+            (Some(_), None, _) => return Err("a kid but no key set"),
+            (None, _, Some(secret)) => secret.verifying.clone(),
+            (None, _, None) => return Err("no key for a token without kid"),
         };
         if header.alg != key.alg {
             return Err("algorithm is not the key's");

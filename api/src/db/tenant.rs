@@ -83,6 +83,10 @@ pub fn inherit<F: Future>(work: F) -> impl Future<Output = F::Output> {
 }
 
 /// Sets the session's role and trust for the task taking `conn`.
+///
+/// Known cost: one round trip each time a connection leaves the pool, which
+/// outside a transaction is once per statement (about a tenth of the
+/// throughput of a variation request; docs/benchmarks.md).
 pub async fn apply(conn: &mut PgConnection) -> Result<(), sea_orm::sqlx::Error> {
     let (role, trust) = match current() {
         Access::Nothing => (APP_ROLE, String::new()),

@@ -106,6 +106,17 @@ async fn hs256_is_taken_only_beside_a_configured_secret() {
         assert_eq!(ask(&app, &unnamed).await, refused());
     })
     .await;
+    // With the secret alone, a token naming a kid is refused all the same:
+    // the secret checks only tokens without one.
+    run_with(Store::Sqlite, &["--jwt-secret", secret], |app| async move {
+        app.create_trust("2516").await;
+        let key = EncodingKey::from_secret(SECRET).unwrap();
+        let plain = sign(Algorithm::HS256, None, &key, &claims(|_| {}));
+        assert_eq!(ask(&app, &plain).await, viewer());
+        let named = sign(Algorithm::HS256, Some("abc"), &key, &claims(|_| {}));
+        assert_eq!(ask(&app, &named).await, refused());
+    })
+    .await;
 }
 
 const TRUST: &str = "https://walks.example.org/trust";
