@@ -95,6 +95,9 @@ pub async fn upsert(
         txn.commit().await?;
         return Ok((walk, true));
     };
+    // Known leak within a trust: external ids are unique trust-wide, so a
+    // school-scoped caller whose id is taken at another school learns that
+    // much from this CONFLICT (never which school, nor anything of it).
     if !scope.sees_school(before.school_urn)
         || (before.school_urn, before.protocol_id) != (input.school_urn, input.protocol_id)
     {
