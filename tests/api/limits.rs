@@ -1,5 +1,6 @@
-//! Limits on a document's size and shape, each at and just past its
-//! default: bytes, aliases, root fields and directives per selection.
+//! Limits on a document's size and shape, each at and just past its limit:
+//! bytes, aliases, root fields, directives per selection, depth, fragments
+//! written out, and cost by page size.
 
 use serde_json::{Value, json};
 
@@ -159,6 +160,56 @@ async fn fragments_are_counted_written_out() {
             (json!("QUERY_TOO_COMPLEX"), json!(250_000)),
             "{body}"
         );
+    })
+    .await;
+}
+
+/// A selection `depth` fields deep, down a cycle of observers and walks,
+/// with `__typename` (which the limit does not count) at the bottom.
+fn deep(depth: usize) -> String {
+    let cycle = ["walks(first: 1)", "nodes", "walk", "observers", "observer"];
+    let mut path = vec!["observers(first: 1)", "nodes"];
+    path.extend(cycle.iter().cycle().take(depth.saturating_sub(2)));
+    let open: String = path.iter().map(|field| format!("{field} {{ ")).collect();
+    format!("{{ {open}__typename {}}}", "} ".repeat(path.len()))
+}
+
+async fn selections_are_limited_in_depth(app: TestApp) {
+    app.create_trust("2516").await;
+    let token = app.leader("2516");
+    let body = app.graphql(&token, &deep(12), json!({})).await;
+    assert_eq!(body["data"]["observers"]["nodes"], json!([]), "{body}");
+    let body = app.graphql(&token, &deep(13), json!({})).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "QUERY_TOO_DEEP",
+        "{body}"
+    );
+    assert_eq!(body["data"], Value::Null);
+}
+
+on_both_stores!(selections_are_limited_in_depth);
+
+/// Connections cost their page size times their nodes' cost: the largest
+/// page under the limit runs, one more node does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_cost_their_page_size_up_to_the_complexity_limit() {
+    let args = ["--max-query-complexity", "100"];
+    crate::helpers::run_with(crate::helpers::Store::Sqlite, &args, |app| async move {
+        app.create_trust("2516").await;
+        let token = app.leader("2516");
+        let page = |size: i64| format!("{{ schools(first: {size}) {{ nodes {{ urn name }} }} }}");
+        let cost = |body: &Value| body["extensions"]["cost"]["requestedQueryCost"].as_i64();
+        let one = app.post(&token, &page(1), json!({})).await.1;
+        let two = app.post(&token, &page(2), json!({})).await.1;
+        let (one, two) = (cost(&one).expect("cost"), cost(&two).expect("cost"));
+        let per_node = two - one;
+        assert!(per_node >= 2, "a node with two fields costs at least 2");
+        let largest = (100 - (one - per_node)) / per_node;
+        let body = app.post(&token, &page(largest), json!({})).await.1;
+        assert!(cost(&body) <= Some(100), "{body}");
+        assert!(body.get("errors").is_none(), "{body}");
+        let body = app.post(&token, &page(largest + 1), json!({})).await.1;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX");
     })
     .await;
 }
