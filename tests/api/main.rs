@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod helpers;
+mod seed;
+mod stores;
 
 mod analytics;
 mod audit;

@@ -14,7 +14,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::media::{JSON, Media, json_body, negotiate, not_acceptable, request_error};
-use super::params::{changes_data, params_from_query_string, request_from};
+use super::params::{changes_data, document_fits, params_from_query_string, request_from};
 use super::persisted::{Pending, Refusal};
 use super::{authenticate, error_response, too_large};
 use crate::auth::{Caller, Role};
@@ -224,29 +224,6 @@ fn prepared(
             Err(Box::new(response))
         }
     }
-}
-
-/// A document longer than `limit` bytes is refused before it is parsed.
-fn document_fits(
-    media: Media,
-    params: &Map<String, Value>,
-    limit: usize,
-) -> Result<(), Box<Response>> {
-    let length = params
-        .get("query")
-        .and_then(Value::as_str)
-        .map_or(0, str::len);
-    if length <= limit {
-        return Ok(());
-    }
-    let body = serde_json::json!({ "errors": [{
-        "message": format!("the query is {length} bytes long; the most this service parses is {limit}"),
-        "extensions": { "code": "QUERY_TOO_LARGE", "limit": limit } }] });
-    let mut response = (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, media.content_type());
-    Err(Box::new(response))
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {

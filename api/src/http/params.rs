@@ -3,7 +3,11 @@
 //! change data.
 
 use async_graphql::parser::types::{DocumentOperations, OperationType};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
+
+use super::media::Media;
 
 /// The parameters of a request, checked for their JSON types.
 pub(super) fn request_from(params: Map<String, Value>) -> Result<async_graphql::Request, String> {
@@ -68,4 +72,27 @@ pub(super) fn params_from_query_string(text: &str) -> Result<Map<String, Value>,
         }
     }
     Ok(params)
+}
+
+/// A document longer than `limit` bytes is refused before it is parsed.
+pub(super) fn document_fits(
+    media: Media,
+    params: &Map<String, Value>,
+    limit: usize,
+) -> Result<(), Box<Response>> {
+    let length = params
+        .get("query")
+        .and_then(Value::as_str)
+        .map_or(0, str::len);
+    if length <= limit {
+        return Ok(());
+    }
+    let body = serde_json::json!({ "errors": [{
+        "message": format!("the query is {length} bytes long; the most this service parses is {limit}"),
+        "extensions": { "code": "QUERY_TOO_LARGE", "limit": limit } }] });
+    let mut response = (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    Err(Box::new(response))
 }
