@@ -53,4 +53,5 @@ mod ts_client;
 mod upserts;
 mod user_errors;
 mod variation;
+mod variation_cache;
 mod walks;

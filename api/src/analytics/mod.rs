@@ -3,6 +3,7 @@
 //! cells, school comparison, coverage and inter-rater agreement.
 
 pub mod agreement;
+pub mod cache;
 pub mod coverage;
 pub mod export;
 pub mod filter;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 use entity::{change, observer, visit, walk};
-use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::auth::Scope;
@@ -64,6 +64,20 @@ async fn take_numbers(txn: &impl ConnectionTrait, trust: &str, count: i64) -> Re
     let row = txn.query_one(&insert).await?;
     let row = row.ok_or_else(|| DbErr::Custom("the change counter returned no row".into()))?;
     row.try_get_by_index::<i64>(0)
+}
+
+/// The version of `trust`'s data: the last number its change counter gave,
+/// 0 before any write.
+pub async fn version(db: &impl ConnectionTrait, trust: &str) -> Result<i64, DbErr> {
+    let read = Query::select()
+        .column(Alias::new("last_seq"))
+        .from(Alias::new("change_counters"))
+        .and_where(Expr::col(Alias::new("trust_id")).eq(trust))
+        .to_owned();
+    match db.query_one(&read).await? {
+        Some(row) => row.try_get_by_index::<i64>(0),
+        None => Ok(0),
+    }
 }
 
 /// Records `entries` in the feed of `trust`. Call it last in the write's

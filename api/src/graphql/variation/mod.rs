@@ -10,8 +10,9 @@ use async_graphql::{Context, Enum, ID, InputObject, MergedObject, Object, Result
 
 use super::protocol::{Lens, Protocol};
 use super::{Date, caller, db, ids};
+use crate::analytics::cache::ReportCache;
 use crate::analytics::filter::{Filter, ProtocolChoice, Resolved, may_read_figures};
-use crate::analytics::report::{self, Grouping, Report};
+use crate::analytics::report::{Grouping, Report};
 use crate::data::variation::Dimension;
 use cell::VariationCell;
 use comparison::SchoolComparison;
@@ -210,7 +211,10 @@ impl FiguresQuery {
         let grouping = group_by.grouping(per_school);
         let look = ctx.look_ahead();
         let totals = look.field("trust").exists() || look.field("comparison").exists();
-        let report = report::build(db(ctx), scope, resolved, grouping, totals).await?;
+        let cache = ctx.data_unchecked::<std::sync::Arc<ReportCache>>();
+        let report = cache
+            .report(db(ctx), scope, resolved, grouping, totals)
+            .await?;
         Ok(Some(Variation(report)))
     }
 }

@@ -1,0 +1,79 @@
+//! Repeated variation reports, kept per trust data version and scope.
+//!
+//! Every write to a trust's data takes numbers from the trust's change
+//! counter in its own transaction (`data::feed`), so the counter's value is
+//! the version of the trust's data. A report is kept under that version,
+//! the caller's scope and the resolved question; any write moves the
+//! version on, so a read after it never finds the older report. The version
+//! is read before the report's data, so a kept report is never older than
+//! its key.
+
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
+
+use lru::LruCache;
+use sea_orm::ConnectionTrait;
+
+use super::filter::Resolved;
+use super::report::{self, Grouping, Report};
+use crate::auth::Scope;
+use crate::data::feed;
+use crate::error::ApiResult;
+
+/// Reports kept in all; the least recently asked go first.
+const KEPT: usize = 128;
+
+#[derive(Hash, PartialEq, Eq)]
+struct Key {
+    trust: String,
+    schools: Option<Vec<i32>>,
+    version: i64,
+    /// The resolved filter, grouping and totals, written out.
+    question: String,
+}
+
+/// Kept reports, shared by the requests of one service.
+pub struct ReportCache {
+    kept: Mutex<LruCache<Key, Report>>,
+}
+
+impl Default for ReportCache {
+    fn default() -> Self {
+        let size = NonZeroUsize::new(KEPT).unwrap_or(NonZeroUsize::MIN);
+        ReportCache {
+            kept: Mutex::new(LruCache::new(size)),
+        }
+    }
+}
+
+impl ReportCache {
+    /// The report `report::build` would give, kept or built.
+    pub async fn report(
+        &self,
+        db: &impl ConnectionTrait,
+        scope: &Scope,
+        resolved: Resolved,
+        grouping: Grouping,
+        with_totals: bool,
+    ) -> ApiResult<Report> {
+        let key = Key {
+            trust: scope.trust.clone(),
+            schools: scope.schools.clone(),
+            version: feed::version(db, &scope.trust).await?,
+            question: format!("{resolved:?}|{grouping:?}|{with_totals}"),
+        };
+        let kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        if let Some(report) = kept {
+            return Ok(report);
+        }
+        let report = report::build(db, scope, resolved, grouping, with_totals).await?;
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.put(key, report.clone());
+        Ok(report)
+    }
+}
