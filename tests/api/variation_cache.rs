@@ -80,3 +80,27 @@ async fn kept_reports_follow_every_write_and_never_cross_scopes(app: TestApp) {
 }
 
 on_both_stores!(kept_reports_follow_every_write_and_never_cross_scopes);
+
+/// With `--report-cache-entries 0` every ask builds its report: a repeat
+/// runs as many statements as the first and gives the same figures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_reports_are_kept_when_the_cache_is_off() {
+    let args = ["--report-cache-entries", "0"];
+    crate::helpers::run_with(crate::helpers::Store::Sqlite, &args, |app| async move {
+        api::demo::load(app.db()).await.expect("demo");
+        let leader = app.leader("2516");
+        let core = core_protocol(&app, &leader).await;
+        let mut asks = Vec::new();
+        for _ in 0..2 {
+            let before = app.statements();
+            let figures = app.data(&leader, FIGURES, json!({ "p": core })).await;
+            asks.push((figures, app.statements() - before));
+        }
+        assert_eq!(asks[0].0, asks[1].0);
+        assert_eq!(
+            asks[0].1, asks[1].1,
+            "statements of the first and second ask"
+        );
+    })
+    .await;
+}

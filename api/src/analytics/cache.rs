@@ -20,9 +20,6 @@ use crate::auth::Scope;
 use crate::data::feed;
 use crate::error::ApiResult;
 
-/// Reports kept in all; the least recently asked go first.
-const KEPT: usize = 128;
-
 #[derive(Hash, PartialEq, Eq)]
 struct Key {
     trust: String,
@@ -32,21 +29,20 @@ struct Key {
     question: String,
 }
 
-/// Kept reports, shared by the requests of one service.
+/// Kept reports, shared by the requests of one service; the least recently
+/// asked go first.
 pub struct ReportCache {
-    kept: Mutex<LruCache<Key, Report>>,
-}
-
-impl Default for ReportCache {
-    fn default() -> Self {
-        let size = NonZeroUsize::new(KEPT).unwrap_or(NonZeroUsize::MIN);
-        ReportCache {
-            kept: Mutex::new(LruCache::new(size)),
-        }
-    }
+    /// `None` when nothing is kept.
+    kept: Option<Mutex<LruCache<Key, Report>>>,
 }
 
 impl ReportCache {
+    /// Keeps up to `entries` reports; 0 keeps none.
+    pub fn new(entries: usize) -> Self {
+        let kept = NonZeroUsize::new(entries).map(|size| Mutex::new(LruCache::new(size)));
+        ReportCache { kept }
+    }
+
     /// The report `report::build` would give, kept or built.
     pub async fn report(
         &self,
@@ -56,24 +52,21 @@ impl ReportCache {
         grouping: Grouping,
         with_totals: bool,
     ) -> ApiResult<Report> {
+        let Some(kept) = &self.kept else {
+            return report::build(db, scope, resolved, grouping, with_totals).await;
+        };
         let key = Key {
             trust: scope.trust.clone(),
             schools: scope.schools.clone(),
             version: feed::version(db, &scope.trust).await?,
             question: format!("{resolved:?}|{grouping:?}|{with_totals}"),
         };
-        let kept = self
-            .kept
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .cloned();
-        if let Some(report) = kept {
+        let lock = || kept.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(report) = lock().get(&key).cloned() {
             return Ok(report);
         }
         let report = report::build(db, scope, resolved, grouping, with_totals).await?;
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.put(key, report.clone());
+        lock().put(key, report.clone());
         Ok(report)
     }
 }

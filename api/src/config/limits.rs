@@ -118,6 +118,16 @@ pub struct Limits {
         global = true
     )]
     pub max_import_bytes: usize,
+
+    /// Variation reports kept in memory, per trust data version and scope,
+    /// for repeated questions; 0 builds every report afresh.
+    #[arg(
+        long,
+        env = "REPORT_CACHE_ENTRIES",
+        default_value_t = 128,
+        global = true
+    )]
+    pub report_cache_entries: usize,
 }
 
 impl Default for Limits {
@@ -137,6 +147,7 @@ impl Default for Limits {
             max_document_bytes: 32_768,
             max_body_bytes: 1_048_576,
             max_import_bytes: 33_554_432,
+            report_cache_entries: 128,
         }
     }
 }

@@ -97,7 +97,9 @@ fn builder(
         .limit_depth(limits.max_query_depth)
         .limit_complexity(limits.max_query_complexity)
         .data(limits.clone())
-        .data(Arc::new(crate::analytics::cache::ReportCache::default()))
+        .data(Arc::new(crate::analytics::cache::ReportCache::new(
+            limits.report_cache_entries,
+        )))
 }
 
 /// The rate limiter the limits describe, shared by the schema and the
