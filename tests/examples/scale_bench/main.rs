@@ -1,0 +1,228 @@
+//! Five scenarios at scale, in one run: each through the release service
+//! over HTTP on loopback (wrk), beside the same SQL statements the service
+//! issued for it, run with pgbench against the same database. The database
+//! is one `api seed synthetic` filled; `bench/scale.sh` seeds it and runs
+//! this.
+//!
+//! cargo run --release -p api-tests --example scale_bench -- \
+//!   --database-url postgres://postgres@127.0.0.1:5432/lw_scale_1500k
+
+mod import;
+mod scenarios;
+mod server;
+mod tools;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+use api::auth::AuthKeys;
+use clap::Parser;
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use serde_json::{Value, json};
+
+use scenarios::{PAGE, TERM, YEARS};
+use server::{Recorder, Served, settings};
+use tools::{Figures, memory_mb, pgbench, wrk, wrk_script};
+
+#[derive(Parser)]
+pub struct Args {
+    /// The seeded database: PostgreSQL on a loopback address, or sqlite://.
+    #[arg(long)]
+    database_url: String,
+    /// The release binary that serves.
+    #[arg(long, default_value = "target/release/api")]
+    api: PathBuf,
+    /// Seconds per scenario, client count and tool.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// The trust asked about; the first with walks when omitted.
+    #[arg(long)]
+    trust: Option<String>,
+    /// Academic year (by the calendar year it starts in) of scenario 1.
+    #[arg(long, default_value_t = 2025)]
+    year: i32,
+    /// Term of scenario 1.
+    #[arg(long, default_value = "AUTUMN")]
+    term: String,
+    /// Where the pgbench and wrk scripts are written, and left to read.
+    #[arg(long, default_value = "target/scale-bench")]
+    scripts: PathBuf,
+    /// Ratings in scenario 5's file.
+    #[arg(long, default_value_t = 150_000)]
+    import_ratings: usize,
+}
+
+/// Setting up reaches every trust's rows; the served requests their own.
+#[tokio::main]
+async fn main() -> Result<()> {
+    api::db::tenant::as_admin(run(Args::parse())).await
+}
+
+/// One table row: the API's figures and, on PostgreSQL, pgbench's.
+fn row(table: &mut String, label: &str, clients: usize, api: Figures, sql: Option<Figures>) {
+    let _ = write!(
+        table,
+        "| {label} | {clients} | {:.0} | {:.2} | {:.2} |",
+        api.per_second, api.p50_ms, api.p99_ms
+    );
+    let _ = match sql {
+        Some(sql) => writeln!(
+            table,
+            " {:.0} | {:.2} | {:.2} | {:.0}% | {:.1}× |",
+            sql.per_second,
+            sql.p50_ms,
+            sql.p99_ms,
+            100.0 * api.per_second / sql.per_second,
+            api.p99_ms / sql.p99_ms
+        ),
+        None => writeln!(table, " | | | | |"),
+    };
+}
+
+/// The statements as a pgbench script.
+fn script(dir: &Path, name: &str, statements: &[String], rollback: bool) -> Result<PathBuf> {
+    let mut text = String::new();
+    if rollback {
+        text.push_str("BEGIN;\n");
+    }
+    for sql in statements {
+        writeln!(text, "{};", sql.trim_end_matches(';'))?;
+    }
+    if rollback {
+        text.push_str("ROLLBACK;\n");
+    }
+    let path = dir.join(format!("{name}.sql"));
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
+async fn first_trust(db: &DatabaseConnection) -> Result<String> {
+    let sql = "SELECT uid FROM trusts t WHERE EXISTS \
+               (SELECT 1 FROM walks w WHERE w.trust_id = t.uid) ORDER BY uid LIMIT 1";
+    let statement = Statement::from_string(db.get_database_backend(), sql);
+    let row = db
+        .query_one_raw(statement)
+        .await?
+        .context("no trust has walks")?;
+    Ok(row.try_get_by_index::<String>(0)?)
+}
+
+async fn run(args: Args) -> Result<()> {
+    let url = args.database_url.as_str();
+    let postgres = url.starts_with("postgres");
+    if postgres {
+        let parsed = url::Url::parse(url)?;
+        let host = parsed
+            .host_str()
+            .unwrap_or_default()
+            .trim_matches(['[', ']']);
+        let ip: Option<std::net::IpAddr> = host.parse().ok();
+        ensure!(
+            ip.is_some_and(|ip| ip.is_loopback()),
+            "a loopback database only"
+        );
+    }
+    let secret = api::auth::random_secret();
+    let plain = settings(url, &secret, false);
+    let cli = api::config::Cli::parse_from(std::iter::once("api".to_owned()).chain(plain.clone()));
+    let db = api::db::connect(&cli.config).await?;
+    let trust = match &args.trust {
+        Some(trust) => trust.clone(),
+        None => first_trust(&db).await?,
+    };
+    let keys = AuthKeys::signer(&cli.config.auth)?;
+    let api = Recorder::start(db.clone(), keys, cli.config.limits.clone(), &trust).await?;
+    let protocol = import::protocol_id(&api).await?;
+
+    let dir = args.scripts.clone();
+    std::fs::create_dir_all(&dir)?;
+    let served = Served::start(&args.api, &plain)?;
+    std::thread::sleep(Duration::from_secs(1));
+    let (idle, _) = memory_mb(served.pid())?;
+    println!(
+        "trust {trust}; release server at {}; {idle:.1} MB resident after start",
+        served.endpoint
+    );
+
+    let (y, term) = (args.year, args.term.as_str());
+    let scenarios: [(&str, Value, &[usize]); 3] = [
+        (
+            "1: one term by school × indicator",
+            json!({ "query": TERM, "variables": { "p": protocol, "y": y, "t": term } }),
+            &[1, 8],
+        ),
+        (
+            "2: three years by term",
+            json!({ "query": YEARS, "variables": { "p": protocol,
+                "from": format!("{}-09-01", y - 2), "to": format!("{}-08-31", y + 1) } }),
+            &[1, 8],
+        ),
+        (
+            "3: partner page of 100 walks",
+            json!({ "query": PAGE }),
+            &[1, 8, 32],
+        ),
+    ];
+    let mut table = "| scenario | clients | API req/s | API p50 ms | API p99 ms | pgbench tps \
+        | pgbench p50 ms | pgbench p99 ms | API/pgbench throughput | API/pgbench p99 |\n\
+        |---|---|---|---|---|---|---|---|---|---|\n"
+        .to_owned();
+    let mut term_sql = None;
+    for (n, (label, body, clients)) in scenarios.iter().enumerate() {
+        let (answer, statements) = api.record(body).await?;
+        let name = format!("s{}", n + 1);
+        let sql = script(&dir, &name, &statements, false)?;
+        let size = answer.to_string().len();
+        println!(
+            "\n{label}: {} statements, {size} bytes of JSON",
+            statements.len()
+        );
+        if n == 2 {
+            let (walks, visits, ratings) = scenarios::page_size(&answer);
+            println!("{walks} walks, {visits} visits, {ratings} ratings");
+        }
+        if n == 0 {
+            let cells = answer["data"]["variation"]["cells"]
+                .as_array()
+                .map_or(0, Vec::len);
+            println!("{cells} cells");
+        }
+        println!("pgbench script {}", sql.display());
+        let lua = wrk_script(
+            &dir,
+            &name,
+            &body.to_string(),
+            &api.token,
+            "application/json",
+        )?;
+        for &c in *clients {
+            let figures = wrk(&served.endpoint, &lua, c, args.seconds)?;
+            let bench = match postgres {
+                true => Some(pgbench(url, &sql, c, args.seconds, None)?),
+                false => None,
+            };
+            if n == 0 && c == 8 {
+                term_sql = bench;
+            }
+            row(&mut table, label, c, figures, bench);
+        }
+    }
+    let (rss, peak) = memory_mb(served.pid())?;
+    println!("\nrelease server: {rss:.1} MB resident now, {peak:.1} MB at most (32 clients ran)");
+    drop(served);
+
+    // 1 again, as a dashboard repeats it: from kept reports.
+    let kept = Served::start(&args.api, &settings(url, &secret, true))?;
+    let lua = dir.join("s1.lua").display().to_string();
+    let figures = wrk(&kept.endpoint, &lua, 8, args.seconds)?;
+    row(&mut table, "1 repeated: kept reports", 8, figures, term_sql);
+    drop(kept);
+
+    let served = Served::start(&args.api, &plain)?;
+    import::feed(&args, &api, &served, &dir, &mut table).await?;
+    import::bulk(&args, &api, &served, &dir, &mut table, &trust).await?;
+    println!("\n{table}");
+    Ok(())
+}
