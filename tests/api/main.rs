@@ -29,6 +29,7 @@ mod http;
 mod http_audit;
 mod idempotency;
 mod import;
+mod import_bulk;
 mod import_http;
 mod import_ratings;
 mod internal_errors;

@@ -112,7 +112,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoLoad> {
     insert_chunked(&txn, batch.ratings, None).await?;
     feed::publish_all(&txn, entries).await?;
     txn.commit().await.context("cannot commit the demo walks")?;
-    refresh_statistics(db).await?;
+    refresh_statistics(db, &[]).await?;
 
     Ok(DemoLoad {
         trusts: parsed.trusts.len(),

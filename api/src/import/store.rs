@@ -3,18 +3,24 @@
 
 use anyhow::Context;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Iterable};
 use uuid::Uuid;
 
-/// Rows per INSERT statement, far below SQLite's and PostgreSQL's bind limits.
-const CHUNK_ROWS: usize = 500;
+/// Values bound per INSERT statement, under SQLite's limit (32,766) and
+/// PostgreSQL's (65,535).
+const CHUNK_VALUES: usize = 30_000;
+
+/// Rows per upsert statement: PostgreSQL refuses one that updates a row
+/// twice, so upserts keep the small chunks they were written for.
+const UPSERT_ROWS: usize = 500;
 
 /// A name-based (v5) id, so the same name gives the same id on every machine.
 pub(crate) fn stable_id(name: &str) -> Uuid {
     Uuid::new_v5(&Uuid::NAMESPACE_OID, name.as_bytes())
 }
 
-/// Inserts rows in statements of [`CHUNK_ROWS`], with an optional upsert rule.
+/// Inserts rows in statements of up to [`CHUNK_VALUES`] bound values, with
+/// an optional upsert rule.
 pub(crate) async fn insert_chunked<A, M>(
     db: &impl ConnectionTrait,
     rows: impl IntoIterator<Item = M>,
@@ -24,9 +30,14 @@ where
     A: ActiveModelTrait,
     M: IntoActiveModel<A>,
 {
+    let columns = <<A::Entity as EntityTrait>::Column as Iterable>::iter().count();
+    let chunk_rows = match on_conflict {
+        Some(_) => UPSERT_ROWS,
+        None => CHUNK_VALUES / columns.max(1),
+    };
     let mut rows = rows.into_iter().map(IntoActiveModel::into_active_model);
     loop {
-        let chunk: Vec<A> = rows.by_ref().take(CHUNK_ROWS).collect();
+        let chunk: Vec<A> = rows.by_ref().take(chunk_rows).collect();
         if chunk.is_empty() {
             return Ok(());
         }
@@ -42,13 +53,18 @@ where
     }
 }
 
-/// Tells the query planner about a bulk load at once, instead of waiting for
-/// autovacuum: before that, PostgreSQL plans the variation query as if the
-/// tables were empty and runs it ten times slower. SQLite plans without it.
-pub(crate) async fn refresh_statistics(db: &impl ConnectionTrait) -> anyhow::Result<()> {
+/// Tells the query planner about a bulk load into `tables` (all of them
+/// when empty) at once, instead of waiting for autovacuum: before that,
+/// PostgreSQL plans the variation query as if the tables were empty and
+/// runs it ten times slower. SQLite plans without it.
+pub(crate) async fn refresh_statistics(
+    db: &impl ConnectionTrait,
+    tables: &[&str],
+) -> anyhow::Result<()> {
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        let sql = format!("ANALYZE {}", tables.join(", "));
         // Only a table's owner may analyse it; statistics hold no rows.
-        crate::db::tenant::as_admin(db.execute_unprepared("ANALYZE"))
+        crate::db::tenant::as_admin(db.execute_unprepared(sql.trim_end()))
             .await
             .context("cannot refresh statistics")?;
     }

@@ -2,7 +2,7 @@
 //! leaves all of the import or none of it, and serves again on restart.
 
 mod child;
-mod term;
+pub mod term;
 
 use serde_json::{Value, json};
 

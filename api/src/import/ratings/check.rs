@@ -102,7 +102,7 @@ pub(super) fn faults(parsed: &Parsed, stored: &Stored<'_>) -> Vec<Fault> {
     }
     let mut named = BTreeSet::new();
     for r in &parsed.ratings {
-        if stored.taken.visit_names.contains(&r.visit) && named.insert(&r.visit) {
+        if stored.taken.visit_names.contains(&*r.visit) && named.insert(&r.visit) {
             let message = format!(
                 "visit {0}: another visit of the trust has externalId {0}",
                 r.visit
@@ -113,7 +113,7 @@ pub(super) fn faults(parsed: &Parsed, stored: &Stored<'_>) -> Vec<Fault> {
     let (key, version) = (&stored.protocol.key, stored.protocol.version);
     for r in &parsed.ratings {
         let at = |message: String| Fault::at(r.line, message);
-        if !stored.indicators.contains_key(&r.indicator) {
+        if !stored.indicators.contains_key(&*r.indicator) {
             let message = format!(
                 "visit {}: indicator {} is not in {key} version {version}",
                 r.visit, r.indicator

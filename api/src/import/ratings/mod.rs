@@ -7,8 +7,11 @@
 mod check;
 mod parse;
 mod refusal;
+mod row;
+mod rows;
 #[cfg(test)]
 mod tests;
+mod write;
 
 use crate::data::{begin_write, feed};
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,15 +19,25 @@ use std::fmt;
 
 use anyhow::{Context, ensure};
 use chrono::{NaiveTime, TimeDelta};
-use entity::{ProtocolStatus, RatingOutcome, WalkStatus};
-use entity::{audit_event, indicator, observer, protocol, rating, scale_level, school, trust};
+use entity::{ProtocolStatus, WalkStatus};
+use entity::{indicator, observer, protocol, scale_level, school, trust};
 use entity::{visit, walk, walk_observer};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::store::{insert_chunked, refresh_statistics, stable_id};
-use parse::Entry;
 pub use refusal::{Fault, Refused};
+
+/// The tables an import writes.
+const TABLES: [&str; 7] = [
+    "observers",
+    "walks",
+    "audit_events",
+    "walk_observers",
+    "visits",
+    "ratings",
+    "changes",
+];
 
 /// Who the imported walks say created them.
 const CREATED_BY: &str = "import";
@@ -87,7 +100,9 @@ pub async fn import_ratings_as(
     bytes: &[u8],
 ) -> anyhow::Result<RatingsImport> {
     let (trust_uid, protocol_key) = (importer.trust_uid, importer.protocol_key);
+    let mut clock = rows::Laps::start();
     let parsed = parse::parse(bytes)?;
+    let parsing = clock.lap();
     let txn = begin_write(db).await.context("cannot begin the import")?;
 
     ensure!(
@@ -153,6 +168,7 @@ pub async fn import_ratings_as(
     if !faults.is_empty() {
         return Err(Refused::new(faults).into());
     }
+    let checking = clock.lap();
 
     let mut new_observers = Vec::new();
     for walk in parsed.walks.values() {
@@ -222,25 +238,7 @@ pub async fn import_ratings_as(
         })
         .collect();
     let recorded_at = chrono::Utc::now();
-    let ratings: Vec<rating::Model> = (parsed.ratings.iter())
-        .map(|r| rating::Model {
-            trust_id: trust_id(),
-            visit_id: visit_id(&r.visit),
-            indicator_id: indicators[&r.indicator],
-            observer_id: observers[&r.observer],
-            outcome: match r.entry {
-                Entry::Level(_) => RatingOutcome::Level,
-                Entry::NotObserved => RatingOutcome::NotObserved,
-                Entry::NotApplicable => RatingOutcome::NotApplicable,
-            },
-            level: match r.entry {
-                Entry::Level(level) => Some(level),
-                _ => None,
-            },
-            evidence: None,
-            recorded_at,
-        })
-        .collect();
+    let ratings = rows::ratings(&parsed, &visits, &indicators, &observers);
 
     let summary = RatingsImport {
         protocol: protocol.key.clone(),
@@ -250,32 +248,29 @@ pub async fn import_ratings_as(
         ratings: ratings.len(),
         new_observers: new_observers.len(),
     };
-    let audit: Vec<audit_event::Model> = (walks.iter())
-        .map(|walk| {
-            let after = serde_json::to_string(walk).context("cannot record the walk")?;
-            Ok(audit_event::Model {
-                trust_id: trust_id(),
-                id: Uuid::new_v4(),
-                occurred_at: recorded_at,
-                actor: importer.actor.to_owned(),
-                action: "walk.imported".to_owned(),
-                subject_type: "Walk".to_owned(),
-                subject_id: walk.id.to_string(),
-                walk_id: Some(walk.id),
-                before: None,
-                after: Some(after),
-            })
-        })
-        .collect::<anyhow::Result<_>>()?;
+    let audit = rows::audit(&walks, importer.actor, recorded_at)?;
     let entries = feed::loaded(&new_observers, &walks, &visits);
+    let preparing = clock.lap();
     insert_chunked(&txn, new_observers, None).await?;
     insert_chunked(&txn, walks, None).await?;
     insert_chunked(&txn, audit, None).await?;
     insert_chunked(&txn, walk_observers, None).await?;
     insert_chunked(&txn, visits, None).await?;
-    insert_chunked(&txn, ratings, None).await?;
+    write::insert_ratings(&txn, trust_uid, recorded_at, &ratings).await?;
     feed::publish_all(&txn, entries).await?;
+    let writing = clock.lap();
     txn.commit().await.context("cannot commit the import")?;
-    refresh_statistics(db).await?;
+    let committing = clock.lap();
+    refresh_statistics(db, &TABLES).await?;
+    tracing::debug!(
+        ratings = summary.ratings,
+        parse_ms = parsing.as_millis(),
+        check_ms = checking.as_millis(),
+        prepare_ms = preparing.as_millis(),
+        write_ms = writing.as_millis(),
+        commit_ms = committing.as_millis(),
+        statistics_ms = clock.lap().as_millis(),
+        "ratings imported"
+    );
     Ok(summary)
 }

@@ -1,32 +1,18 @@
 //! Reading a ratings file into walks, visits and ratings keyed by the
 //! file's own names, checking every row and naming the line of each fault.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 use entity::ObserverRole;
-use serde::Deserialize;
+use std::sync::Arc;
 
 /// The columns a ratings file must have, in any order.
 pub(super) const HEADER: &str =
     "walk,school_urn,date,lead,visit,subject,key_stage,observer,observer_role,indicator,level";
 
 use super::refusal::{Fault, MAX_FAULTS, Refused};
-
-#[derive(Deserialize)]
-struct Row {
-    walk: String,
-    school_urn: String,
-    date: String,
-    lead: String,
-    visit: String,
-    subject: String,
-    key_stage: String,
-    observer: String,
-    observer_role: String,
-    indicator: String,
-    level: String,
-}
+use super::row::Row;
 
 /// One walk named by the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,13 +45,14 @@ pub(super) enum Entry {
     NotApplicable,
 }
 
-/// One observer's entry for one indicator in one visit.
+/// One observer's entry for one indicator in one visit. Names repeat
+/// from row to row, so each is kept once and shared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct RatingRef {
     pub line: usize,
-    pub visit: String,
-    pub indicator: String,
-    pub observer: String,
+    pub visit: Arc<str>,
+    pub indicator: Arc<str>,
+    pub observer: Arc<str>,
     pub entry: Entry,
 }
 
@@ -78,31 +65,24 @@ pub(super) struct Parsed {
     pub walks: BTreeMap<String, WalkRef>,
     pub visits: BTreeMap<String, VisitRef>,
     pub ratings: Vec<RatingRef>,
+    /// Each visit, indicator and observer name, once.
+    names: HashSet<Arc<str>>,
     /// (visit, indicator, observer) already rated.
-    seen: BTreeSet<(String, String, String)>,
+    seen: HashSet<(Arc<str>, Arc<str>, Arc<str>)>,
 }
 
 const KEY_STAGES: [&str; 7] = ["EYFS", "KS1", "KS2", "KS3", "KS4", "KS5", ""];
 
-fn role(text: &str) -> Option<ObserverRole> {
-    match text {
-        "lead" => Some(ObserverRole::Lead),
-        "co_observer" => Some(ObserverRole::CoObserver),
-        "trainee" => Some(ObserverRole::Trainee),
-        _ => None,
-    }
-}
-
 impl Parsed {
     /// Adds one row, or says what is wrong with it.
-    fn add(&mut self, line: usize, row: Row) -> Result<(), String> {
+    fn add(&mut self, line: usize, row: Row<'_>) -> Result<(), String> {
         let required = [
-            ("walk", &row.walk),
-            ("visit", &row.visit),
-            ("lead", &row.lead),
-            ("observer", &row.observer),
-            ("subject", &row.subject),
-            ("indicator", &row.indicator),
+            ("walk", row.walk),
+            ("visit", row.visit),
+            ("lead", row.lead),
+            ("observer", row.observer),
+            ("subject", row.subject),
+            ("indicator", row.indicator),
         ];
         if let Some((name, _)) = required.iter().find(|(_, v)| v.is_empty()) {
             return Err(format!("{name} is empty"));
@@ -113,90 +93,116 @@ impl Parsed {
         if let Some((name, _)) = (required.iter()).find(|(_, v)| v.chars().any(char::is_control)) {
             return Err(format!("{name} holds a control character"));
         }
-        let urn: i32 = (row.school_urn.parse().ok())
-            .ok_or_else(|| format!("school_urn {:?} is not a URN", row.school_urn))?;
-        let date = crate::graphql::scalars::parse_date(&row.date)
-            .map_err(|why| format!("date {:?}: {why}", row.date))?;
-        let role = role(&row.observer_role).ok_or_else(|| {
-            format!(
-                "observer_role {:?} is not lead, co_observer or trainee",
-                row.observer_role
-            )
-        })?;
+        row.urn()?;
+        row.date()?;
+        let role = row.role()?;
         if (role == ObserverRole::Lead) != (row.observer == row.lead) {
             return Err(format!(
                 "observer {} has role {} but the walk's lead is {}",
                 row.observer, row.observer_role, row.lead
             ));
         }
-        if !KEY_STAGES.contains(&row.key_stage.as_str()) {
+        if !KEY_STAGES.contains(&row.key_stage) {
             return Err(format!(
                 "key_stage {:?} is not EYFS or KS1 to KS5",
                 row.key_stage
             ));
         }
-        let entry = match row.level.to_ascii_lowercase().as_str() {
-            "" => Entry::NotObserved,
-            "n/a" | "na" => Entry::NotApplicable,
-            text => Entry::Level((text.parse().ok()).ok_or_else(|| {
-                format!("level {text:?} is not a number, blank (not observed) or n/a")
-            })?),
-        };
+        let entry = row.entry()?;
 
-        let walk = self.walks.entry(row.walk.clone()).or_insert(WalkRef {
+        self.add_walk(line, &row, role)?;
+        self.add_visit(&row)?;
+        let key = (
+            self.name(row.visit),
+            self.name(row.indicator),
+            self.name(row.observer),
+        );
+        if !self.seen.insert(key.clone()) {
+            return Err(format!(
+                "observer {} already rated {} in visit {}",
+                row.observer, row.indicator, row.visit
+            ));
+        }
+        let (visit, indicator, observer) = key;
+        self.ratings.push(RatingRef {
             line,
-            school_urn: urn,
-            date,
-            lead: row.lead.clone(),
-            observers: BTreeMap::new(),
+            visit,
+            indicator,
+            observer,
+            entry,
         });
-        if (walk.school_urn, walk.date, walk.lead.as_str()) != (urn, date, row.lead.as_str()) {
+        Ok(())
+    }
+
+    /// The row's walk, as an earlier line named it or new, with the row's
+    /// observer on it.
+    fn add_walk(&mut self, line: usize, row: &Row<'_>, role: ObserverRole) -> Result<(), String> {
+        let (urn, date) = (row.urn()?, row.date()?);
+        let Some(walk) = self.walks.get_mut(row.walk) else {
+            let observers = BTreeMap::from([(row.observer.to_owned(), role)]);
+            let walk = WalkRef {
+                line,
+                school_urn: urn,
+                date,
+                lead: row.lead.to_owned(),
+                observers,
+            };
+            self.walks.insert(row.walk.to_owned(), walk);
+            return Ok(());
+        };
+        if (walk.school_urn, walk.date, walk.lead.as_str()) != (urn, date, row.lead) {
             return Err(format!(
                 "walk {} has another school, date or lead on an earlier line",
                 row.walk
             ));
         }
-        if *walk.observers.entry(row.observer.clone()).or_insert(role) != role {
-            return Err(format!(
+        match walk.observers.get(row.observer) {
+            Some(earlier) if *earlier != role => Err(format!(
                 "observer {} has another role on walk {} on an earlier line",
                 row.observer, row.walk
-            ));
+            )),
+            Some(_) => Ok(()),
+            None => {
+                walk.observers.insert(row.observer.to_owned(), role);
+                Ok(())
+            }
         }
-        let visit = VisitRef {
-            walk: row.walk,
-            subject: row.subject,
-            key_stage: Some(row.key_stage).filter(|k| !k.is_empty()),
+    }
+
+    /// The row's visit, as an earlier line named it or new.
+    fn add_visit(&mut self, row: &Row<'_>) -> Result<(), String> {
+        let key_stage = Some(row.key_stage).filter(|k| !k.is_empty());
+        let Some(visit) = self.visits.get(row.visit) else {
+            let visit = VisitRef {
+                walk: row.walk.to_owned(),
+                subject: row.subject.to_owned(),
+                key_stage: key_stage.map(str::to_owned),
+            };
+            self.visits.insert(row.visit.to_owned(), visit);
+            return Ok(());
         };
-        if *self
-            .visits
-            .entry(row.visit.clone())
-            .or_insert(visit.clone())
-            != visit
+        if (
+            visit.walk.as_str(),
+            visit.subject.as_str(),
+            visit.key_stage.as_deref(),
+        ) != (row.walk, row.subject, key_stage)
         {
             return Err(format!(
                 "visit {} has another walk, subject or key stage on an earlier line",
                 row.visit
             ));
         }
-        let key = (
-            row.visit.clone(),
-            row.indicator.clone(),
-            row.observer.clone(),
-        );
-        if !self.seen.insert(key) {
-            return Err(format!(
-                "observer {} already rated {} in visit {}",
-                row.observer, row.indicator, row.visit
-            ));
-        }
-        self.ratings.push(RatingRef {
-            line,
-            visit: row.visit,
-            indicator: row.indicator,
-            observer: row.observer,
-            entry,
-        });
         Ok(())
+    }
+
+    /// The shared copy of `text`.
+    fn name(&mut self, text: &str) -> Arc<str> {
+        if let Some(name) = self.names.get(text) {
+            return Arc::clone(name);
+        }
+        let name: Arc<str> = Arc::from(text);
+        self.names.insert(Arc::clone(&name));
+        name
     }
 }
 
@@ -209,25 +215,28 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, Refused> {
     let headers = (reader.headers())
         .map_err(|_| refuse(Fault::at(1, "cannot read the CSV header")))?
         .clone();
-    for column in HEADER.split(',') {
-        if !headers.iter().any(|h| h.trim() == column) {
+    let mut columns = [0; 11];
+    for (column, at) in HEADER.split(',').zip(&mut columns) {
+        let Some(position) = headers.iter().position(|h| h.trim() == column) else {
             let message = format!("the ratings file has no {column} column; expected {HEADER}");
             return Err(refuse(Fault::at(1, message)));
-        }
+        };
+        *at = position;
     }
 
     let mut parsed = Parsed::default();
     let mut faults = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let line = n + 2;
-        let row = record
-            .and_then(|r| r.deserialize::<Row>(Some(&headers)))
-            .map_err(|e| match e.kind() {
+    let mut record = csv::StringRecord::new();
+    for line in 2.. {
+        let row = match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => parsed.add(line, Row::of(&record, &columns)),
+            Err(e) => Err(match e.kind() {
                 csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_owned(),
                 csv::ErrorKind::UnequalLengths { .. } => "wrong number of fields".to_owned(),
                 _ => "malformed row".to_owned(),
-            })
-            .and_then(|row| parsed.add(line, trimmed(row)));
+            }),
+        };
         if let Err(fault) = row {
             faults.push(Fault::at(line, fault));
             if faults.len() > MAX_FAULTS {
@@ -242,21 +251,4 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, Refused> {
         return Err(refuse(Fault::whole("the ratings file has no rows")));
     }
     Ok(parsed)
-}
-
-fn trimmed(row: Row) -> Row {
-    let t = |s: String| s.trim().to_owned();
-    Row {
-        walk: t(row.walk),
-        school_urn: t(row.school_urn),
-        date: t(row.date),
-        lead: t(row.lead),
-        visit: t(row.visit),
-        subject: t(row.subject),
-        key_stage: t(row.key_stage),
-        observer: t(row.observer),
-        observer_role: t(row.observer_role),
-        indicator: t(row.indicator),
-        level: t(row.level),
-    }
 }
