@@ -1,5 +1,6 @@
 //! The synthetic data as the files a trust would bring: one GIAS schools
-//! file for every trust, and one ratings file per trust and term.
+//! file for every trust, and one ratings file per trust and
+//! academic year.
 
 use std::fmt::Write as _;
 
@@ -79,31 +80,26 @@ fn window(year: i32, term: u64) -> (NaiveDate, u64) {
     (first, days)
 }
 
-/// The ratings file of `trust`'s walks in term `term` (counted from the
-/// first academic year, `first_year`), and how many walks it holds.
+/// The ratings file of `trust`'s walks in academic year `year` (counted
+/// from the first, `first_year`), and how many walks it holds.
 pub(super) fn ratings_csv(
     seed: u64,
     trust: &TrustPlan,
-    term: usize,
+    year: usize,
     first_year: i32,
     indicators: &Indicators,
 ) -> (String, u64) {
     let mut csv = RATINGS_HEADER.to_owned();
     csv.push('\n');
     let mut walks = 0;
-    for school in &trust.schools {
-        let first = school.first_walk[term];
-        for j in first..first + school.walks_per_term[term] {
-            add_walk(
-                &mut csv,
-                seed,
-                trust,
-                school,
-                (term, j),
-                first_year,
-                indicators,
-            );
-            walks += 1;
+    for term in year * 3..year * 3 + 3 {
+        for school in &trust.schools {
+            let first = school.first_walk[term];
+            for j in first..first + school.walks_per_term[term] {
+                let walk = (term, j);
+                add_walk(&mut csv, seed, trust, school, walk, first_year, indicators);
+                walks += 1;
+            }
         }
     }
     (csv, walks)

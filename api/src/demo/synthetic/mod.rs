@@ -146,9 +146,10 @@ pub async fn seed(db: &DatabaseConnection, size: &SyntheticSize) -> anyhow::Resu
 }
 
 /// Generates `size`'s data and imports it: the schools file, then for each
-/// trust the trust-core protocol and one ratings file per term, each in its
-/// own transaction. Calls `progress` after each trust. Writes nothing when
-/// any synthetic trust or school is already stored.
+/// trust the trust-core protocol and one ratings file per academic year,
+/// each in its own transaction (a file a term would run the statistics
+/// refresh after each import three times as often). Calls `progress` after
+/// each trust. Writes nothing when any synthetic trust or school is stored.
 pub async fn seed_reporting(
     db: &DatabaseConnection,
     size: &SyntheticSize,
@@ -175,8 +176,8 @@ pub async fn seed_reporting(
     for (n, trust) in plans.iter().enumerate() {
         protocol::import_protocol(db, &trust.uid, PROTOCOL).await?;
         let (mut walks, mut ratings) = (0, 0);
-        for term in 0..size.years as usize * 3 {
-            let (csv, count) = files::ratings_csv(size.seed, trust, term, first_year, &indicators);
+        for year in 0..size.years as usize {
+            let (csv, count) = files::ratings_csv(size.seed, trust, year, first_year, &indicators);
             if count == 0 {
                 continue;
             }
