@@ -70,6 +70,17 @@ async fn command(cli: Cli) -> anyhow::Result<()> {
             println!("{}", demo::load(&db).await?);
             Ok(())
         }
+        Command::Seed(SeedCommand::Synthetic(args)) => {
+            let (db, size) = (db::connect(&config).await?, args.size());
+            let loaded = demo::synthetic::seed_reporting(&db, &size, |t| {
+                println!(
+                    "trust {} ({} of {}): {} schools, {} walks, {} ratings; {:.1} s so far",
+                    t.uid, t.number, t.of, t.schools, t.walks, t.ratings, t.seconds
+                );
+            });
+            println!("{}", loaded.await?);
+            Ok(())
+        }
     }
 }
 

@@ -46,6 +46,7 @@ mod rate_limits;
 mod roles;
 mod row_security;
 mod schema;
+mod seed_synthetic;
 mod serving;
 mod startup;
 mod statements;

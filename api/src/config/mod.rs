@@ -159,6 +159,40 @@ pub enum ImportCommand {
 pub enum SeedCommand {
     /// The four demo trusts, their protocols and deterministic demo walks.
     Demo,
+    /// Generated trusts, schools and walks at scale, through the importers;
+    /// the same flags give the same rows.
+    Synthetic(SyntheticArgs),
+}
+
+/// How much synthetic data to generate; see `api::demo::synthetic`.
+#[derive(Debug, Args)]
+pub struct SyntheticArgs {
+    /// Ratings to generate: one walk per 24 ratings.
+    #[arg(long, default_value_t = 1_500_000, value_parser = clap::value_parser!(u64).range(24..))]
+    pub ratings: u64,
+    /// Trusts, GIAS group UIDs 7000 upwards.
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=2000))]
+    pub trusts: u32,
+    /// Schools, URNs 700000 upwards (default: 15 per trust).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=99_999))]
+    pub schools: Option<u32>,
+    /// Academic years, ending with 2025/26.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub years: u32,
+    /// Seed of every draw.
+    #[arg(long, default_value_t = crate::demo::synthetic::SyntheticSize::DEFAULT_SEED)]
+    pub seed: u64,
+}
+
+impl SyntheticArgs {
+    /// The size these flags ask for.
+    pub fn size(&self) -> crate::demo::synthetic::SyntheticSize {
+        let mut size = crate::demo::synthetic::SyntheticSize::new(self.ratings, self.trusts);
+        size.schools = self.schools.unwrap_or(size.schools);
+        size.years = self.years;
+        size.seed = self.seed;
+        size
+    }
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 
 mod batch;
 mod random;
+pub mod synthetic;
 mod trust;
 
 use std::collections::BTreeMap;

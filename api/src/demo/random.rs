@@ -15,6 +15,16 @@ impl SplitMix64 {
         Self(SEED ^ u64::from(urn.unsigned_abs()))
     }
 
+    /// A stream named by `seed` and `parts`: the same parts always give the
+    /// same stream, whatever was drawn elsewhere.
+    pub(super) fn stream(seed: u64, parts: &[u64]) -> Self {
+        let mut state = seed;
+        for part in parts {
+            state = Self(state ^ part.wrapping_mul(0xD1B5_4A32_D192_ED03)).next_u64();
+        }
+        Self(state)
+    }
+
     fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -31,6 +41,11 @@ impl SplitMix64 {
     /// A number in `[0, 1)`.
     pub(super) fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Roughly standard normal: the sum of twelve uniforms, less six.
+    pub(super) fn normal(&mut self) -> f64 {
+        (0..12).map(|_| self.unit()).sum::<f64>() - 6.0
     }
 
     /// A weekday within `days` days of `from`.
