@@ -56,12 +56,14 @@ async fn a_page_of_walks_runs_the_same_statements_for_one_walk_or_many(app: Test
     // visits, and ratings with their indicators and observers: 6. Then one
     // batch per edge the page does not load ahead: protocol, focus areas,
     // indicators, walk observers, observer: 11. Those five batch within
-    // the loader's 1 ms window, and on a busy machine one may split in
-    // two, so allow one split each; loading per row would take over 60
-    // statements for four walks (4 walks, 8 visits, 48 ratings). The
-    // partner page test (`partner_page.rs`) asserts an exact count.
+    // the loader's 1 ms window, and on a busy machine (load 11 on 2 cores)
+    // one was seen to split in three, so allow two splits each; loading per
+    // row would take over 60 statements for four walks (4 walks, 8 visits,
+    // 48 ratings). The partner page test (`partner_page.rs`) asserts an
+    // exact count. Known gap: loading the protocol and team ahead too
+    // would make this one exact.
     assert!(
-        one <= 16 && four <= 16,
+        one <= 21 && four <= 21,
         "statements: {one} for one walk, {four} for four"
     );
 }
