@@ -10,6 +10,11 @@ use clap::Parser;
 use entity::trust;
 use sea_orm::{DatabaseBackend, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
 
+/// Serving a page allocates many small strings and maps; mimalloc answers
+/// those faster than the system allocator (see docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();

@@ -27,3 +27,25 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A rating's indicator, within the rating's trust.
+impl Related<super::indicator::Entity> for Entity {
+    fn to() -> RelationDef {
+        use super::indicator::{Column as To, Entity as Indicator};
+        Entity::belongs_to(Indicator)
+            .from((Column::TrustId, Column::IndicatorId))
+            .to((To::TrustId, To::Id))
+            .into()
+    }
+}
+
+/// A rating's observer, within the rating's trust.
+impl Related<super::observer::Entity> for Entity {
+    fn to() -> RelationDef {
+        use super::observer::{Column as To, Entity as Observer};
+        Entity::belongs_to(Observer)
+            .from((Column::TrustId, Column::ObserverId))
+            .to((To::TrustId, To::Id))
+            .into()
+    }
+}

@@ -40,6 +40,7 @@ mod matrix;
 mod nodes;
 mod observe;
 mod observers;
+mod partner_page;
 mod production;
 mod protocols;
 mod rate_limits;

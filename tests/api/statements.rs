@@ -51,13 +51,19 @@ async fn a_page_of_walks_runs_the_same_statements_for_one_walk_or_many(app: Test
     let ratings = &data["walks"]["nodes"][0]["visits"]["nodes"][0]["ratings"];
     assert_eq!(ratings["nodes"].as_array().unwrap().len(), 6);
     assert_eq!(ratings["totalCount"], 6);
-    // Page and total, then one batch per edge: school, protocol, focus
-    // areas, indicators, walk observers, observer, visits, ratings, indicator:
-    // 11. A batch whose keys straddle the loader's 1 ms window on a busy
-    // machine splits in two, so allow a few; loading per row would take
-    // over 60 statements for four walks (4 walks, 8 visits, 48 ratings).
+    // The token's trust, the page and its total; loaded ahead for the
+    // whole page (see `graphql/walk/ahead.rs`), never split: schools,
+    // visits, and ratings with their indicators and observers: 6. Then one
+    // batch per edge the page does not load ahead: protocol, focus areas,
+    // indicators, walk observers, observer: 11. Those five batch within
+    // the loader's 1 ms window, and on a busy machine (load 11 on 2 cores)
+    // one was seen to split in three, so allow two splits each; loading per
+    // row would take over 60 statements for four walks (4 walks, 8 visits,
+    // 48 ratings). The partner page test (`partner_page.rs`) asserts an
+    // exact count. Known gap: loading the protocol and team ahead too
+    // would make this one exact.
     assert!(
-        one <= 15 && four <= 15,
+        one <= 21 && four <= 21,
         "statements: {one} for one walk, {four} for four"
     );
 }

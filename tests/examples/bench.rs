@@ -23,6 +23,19 @@ const WALK_PAGE: &str = "{ walks(first: 50) { totalCount nodes { id date status 
   visits(first: 10) { nodes { subject keyStage minutes
     ratings(first: 40) { nodes { outcome level indicator { code } } } } } } } }";
 
+/// A partner's sync page: every walk of the trust (28 in the demo's trust
+/// 2516) with school, visits and ratings. It costs 100 × 20 × 50 points,
+/// past the default complexity limit, which the bench raises.
+const PARTNER_PAGE: &str = "{ walks(first: 100) { pageInfo { hasNextPage endCursor }
+  nodes { id externalId date status school { urn name }
+    visits(first: 20) { nodes { id subject keyStage
+      ratings(first: 50) { nodes { indicator { code } observer { reference } outcome level } } } } } } }";
+
+/// With `--features mimalloc`, the allocator of the `api` binary.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 struct Args {
     /// PostgreSQL server to create the bench database on.
@@ -64,7 +77,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
     };
 
     // The bench measures throughput, so no rate limit applies.
-    let unlimited = ["--rate-limit-per-minute", "1000000000000000"];
+    let unlimited = [
+        "--rate-limit-per-minute",
+        "1000000000000000",
+        "--max-query-complexity",
+        "1000000",
+    ];
     let cli = Cli::parse_from(["api", "--database-url", &url].iter().chain(&unlimited));
     let db = api::db::connect(&cli.config).await?;
     let loaded = api::demo::load(&db).await?;
@@ -122,6 +140,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             WALK_PAGE,
             json!({}),
         ),
+        ("partner page of 100 walks", PARTNER_PAGE, json!({})),
     ] {
         for clients in [1, 8] {
             let run = Duration::from_secs(args.seconds);

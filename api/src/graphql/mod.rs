@@ -29,7 +29,7 @@ mod walk_mutations;
 use std::hash::Hash;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{CacheFactory, DataLoader, Loader};
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use sea_orm::{DatabaseConnection, DbErr};
 
@@ -169,9 +169,10 @@ fn load_failed(err: Arc<DbErr>) -> ApiError {
 
 /// The row a visible record points at, e.g. a walk's school; its absence
 /// is an internal fault.
-async fn one<L, K>(loader: &DataLoader<L>, key: K, what: &str) -> Result<L::Value, ApiError>
+async fn one<L, K, C>(loader: &DataLoader<L, C>, key: K, what: &str) -> Result<L::Value, ApiError>
 where
     L: Loader<K, Error = Arc<DbErr>>,
+    C: CacheFactory,
     K: Send + Sync + Hash + Eq + Clone + 'static,
 {
     let row = loader.load_one(key).await.map_err(load_failed)?;
@@ -179,9 +180,10 @@ where
 }
 
 /// The rows under a record, e.g. a walk's visits; empty when it has none.
-async fn many<L, K, T>(loader: &DataLoader<L>, key: K) -> Result<Vec<T>, ApiError>
+async fn many<L, K, T, C>(loader: &DataLoader<L, C>, key: K) -> Result<Vec<T>, ApiError>
 where
     L: Loader<K, Value = Vec<T>, Error = Arc<DbErr>>,
+    C: CacheFactory,
     K: Send + Sync + Hash + Eq + Clone + 'static,
 {
     Ok(loader

@@ -2,7 +2,7 @@
 //! arguments checked, cursors written and read, a page of the data layer
 //! turned into a connection, and what a connection costs.
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::{Connection, CursorType, Edge};
 use async_graphql::{Context, OutputType, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -20,7 +20,30 @@ pub struct Total {
 }
 
 /// A page of `N` with cursors and the list's total.
-pub type Paged<N> = Connection<String, N, Total>;
+pub type Paged<N> = Connection<Cursor, N, Total>;
+
+/// A row's place in its list, written out as an opaque cursor only when a
+/// client selects it: most pages are read for their nodes alone.
+pub struct Cursor {
+    list: &'static str,
+    key: Vec<Key>,
+}
+
+impl CursorType for Cursor {
+    type Error = &'static str;
+
+    /// Cursors are read back by [`PageArgs::window`], which knows the list.
+    fn decode_cursor(_: &str) -> Result<Self, Self::Error> {
+        Err("a cursor is read with its list")
+    }
+
+    fn encode_cursor(&self) -> String {
+        let mut parts = vec![self.list.to_owned()];
+        parts.extend(self.key.iter().map(Key::text));
+        let json = serde_json::to_string(&parts).unwrap_or_default();
+        URL_SAFE_NO_PAD.encode(json)
+    }
+}
 
 /// The arguments every connection takes, as given.
 pub struct PageArgs {
@@ -38,12 +61,12 @@ pub fn cost(first: Option<i32>, last: Option<i32>, per_node: usize) -> usize {
     (size as usize).saturating_mul(per_node)
 }
 
-/// The cursor of `row` in the list `keyset` orders: opaque to clients.
-fn encode<M>(keyset: &Keyset<M>, row: &M) -> String {
-    let mut parts = vec![keyset.list.to_owned()];
-    parts.extend((keyset.key)(row).iter().map(Key::text));
-    let json = serde_json::to_string(&parts).unwrap_or_default();
-    URL_SAFE_NO_PAD.encode(json)
+/// The cursor of `row` in the list `keyset` orders.
+fn cursor<M>(keyset: &Keyset<M>, row: &M) -> Cursor {
+    Cursor {
+        list: keyset.list,
+        key: (keyset.key)(row),
+    }
 }
 
 /// The key a cursor of this list holds; `None` for anything else.
@@ -138,6 +161,6 @@ pub fn connection<M, N: OutputType>(
     let mut paged = Connection::with_additional_fields(page.has_previous, page.has_next, total);
     paged
         .edges
-        .extend((page.rows.into_iter()).map(|row| Edge::new(encode(keyset, &row), node(row))));
+        .extend((page.rows.into_iter()).map(|row| Edge::new(cursor(keyset, &row), node(row))));
     paged
 }

@@ -17,6 +17,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
+mod answer;
 mod export;
 mod graphql;
 mod import;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Value,
 };
@@ -24,7 +24,7 @@ pub struct Children<E: EntityTrait, K> {
 }
 
 /// The one row of entity `E` whose `key` column matches each batch key.
-pub struct One<E: EntityTrait, K>(Children<E, K>);
+pub struct One<E: EntityTrait, K>(pub(super) Children<E, K>);
 
 impl<E, K> Children<E, K>
 where
@@ -55,7 +55,10 @@ where
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[K]) -> Result<HashMap<K, Self::Value>, Self::Error> {
-        let mut grouped: HashMap<K, Vec<E::Model>> = HashMap::new();
+        // Every key asked for gets an entry, so that a cached key without
+        // rows is not asked for again.
+        let mut grouped: HashMap<K, Vec<E::Model>> =
+            keys.iter().map(|key| (key.clone(), Vec::new())).collect();
         for row in self.rows(keys).await? {
             grouped.entry((self.key_of)(&row)).or_default().push(row);
         }
@@ -84,6 +87,14 @@ where
 
 pub type Many<E, K> = DataLoader<Children<E, K>>;
 pub type Single<E, K> = DataLoader<One<E, K>>;
+/// A loader that keeps what it loaded for the rest of the request, so a
+/// page can load its nodes' children in one statement and feed them in.
+pub type Kept<L> = DataLoader<L, HashMapCache>;
+
+/// The most keys in one batch. A batch is one statement with a parameter
+/// per key: PostgreSQL takes up to 65,535 and SQLite 32,766, and a page of
+/// 100 walks with all their visits stays well below this.
+const MAX_BATCH: usize = 10_000;
 
 /// Where a request's loaders read from: one connection pool, one trust.
 pub struct Source<'a> {
@@ -125,7 +136,7 @@ where
     Children<E, K>: Loader<K>,
     K: Send + Sync + Hash + Eq + Clone + 'static,
 {
-    DataLoader::new(loader, spawn)
+    DataLoader::new(loader, spawn).max_batch_size(MAX_BATCH)
 }
 
 pub fn one<E, K>(loader: Children<E, K>) -> Single<E, K>
@@ -134,7 +145,12 @@ where
     K: Send + Sync + Hash + Eq + Clone + 'static,
     E: EntityTrait,
 {
-    DataLoader::new(One(loader), spawn)
+    DataLoader::new(One(loader), spawn).max_batch_size(MAX_BATCH)
+}
+
+/// A loader that keeps its rows for the request ([`Kept`]).
+pub fn kept<L: Send + Sync + 'static>(loader: L) -> Kept<L> {
+    DataLoader::with_cache(loader, spawn, HashMapCache::default()).max_batch_size(MAX_BATCH)
 }
 
 /// Batches run on their own tasks, with the request's tenant access.

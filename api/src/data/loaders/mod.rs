@@ -2,20 +2,25 @@
 //! caller's trust so a batch can never reach another tenant's rows.
 
 mod generic;
+mod ratings;
 
 use entity::{
-    action, audit_event, debrief, focus_area, highlight, indicator, observer, protocol, rating,
+    action, audit_event, debrief, focus_area, highlight, indicator, observer, protocol,
     scale_level, school, school_context, visit, walk, walk_focus_area, walk_observer,
 };
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::auth::Scope;
-use generic::{Many, Single, Source, many, one};
+use generic::{Children, Kept, Many, One, Single, Source, kept, many, one};
+pub use ratings::{RatingRow, RatingsOfVisit};
 
 /// Every loader of one request.
 pub struct Loaders {
-    pub school: Single<school::Entity, i32>,
+    /// Whether a page may load its nodes' children ahead and keep them for
+    /// the request: in reads only, since a mutation may change them.
+    pub keeps: bool,
+    pub school: Kept<One<school::Entity, i32>>,
     pub protocol: Single<protocol::Entity, Uuid>,
     pub levels_of_protocol: Many<scale_level::Entity, Uuid>,
     pub focus_areas_of_protocol: Many<focus_area::Entity, Uuid>,
@@ -25,8 +30,8 @@ pub struct Loaders {
     pub observer: Single<observer::Entity, Uuid>,
     pub observers_of_walk: Many<walk_observer::Entity, Uuid>,
     pub focus_areas_of_walk: Many<walk_focus_area::Entity, Uuid>,
-    pub visits_of_walk: Many<visit::Entity, Uuid>,
-    pub ratings_of_visit: Many<rating::Entity, Uuid>,
+    pub visits_of_walk: Kept<Children<visit::Entity, Uuid>>,
+    pub ratings_of_visit: Kept<RatingsOfVisit>,
     pub audit_of_walk: Many<audit_event::Entity, Uuid>,
     pub debrief_of_walk: Single<debrief::Entity, Uuid>,
     pub actions_of_walk: Many<action::Entity, Uuid>,
@@ -46,18 +51,20 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    pub fn new(db: &DatabaseConnection, scope: &Scope) -> Loaders {
+    /// The loaders of a request in `scope`; `keeps` as [`Loaders::keeps`].
+    pub fn new(db: &DatabaseConnection, scope: &Scope, keeps: bool) -> Loaders {
         let source = Source {
             db,
             trust: &scope.trust,
         };
-        Loaders {
-            school: one(source.children(
+        let loaders = Loaders {
+            keeps,
+            school: kept(One(source.children(
                 school::Column::TrustId,
                 school::Column::Urn,
                 |row: &school::Model| row.urn,
                 vec![],
-            )),
+            ))),
             protocol: one(source.children(
                 protocol::Column::TrustId,
                 protocol::Column::Id,
@@ -115,18 +122,16 @@ impl Loaders {
                 |row: &walk_focus_area::Model| row.walk_id,
                 vec![walk_focus_area::Column::FocusAreaId],
             )),
-            visits_of_walk: many(source.children(
+            visits_of_walk: kept(source.children(
                 visit::Column::TrustId,
                 visit::Column::WalkId,
                 |row: &visit::Model| row.walk_id,
                 vec![visit::Column::CreatedAt, visit::Column::Id],
             )),
-            ratings_of_visit: many(source.children(
-                rating::Column::TrustId,
-                rating::Column::VisitId,
-                |row: &rating::Model| row.visit_id,
-                vec![rating::Column::IndicatorId, rating::Column::ObserverId],
-            )),
+            ratings_of_visit: kept(RatingsOfVisit {
+                db: db.clone(),
+                trust: scope.trust.clone(),
+            }),
             audit_of_walk: many(source.children(
                 audit_event::Column::TrustId,
                 audit_event::Column::WalkId,
@@ -201,6 +206,11 @@ impl Loaders {
                     vec![],
                 )
                 .narrowed(crate::data::highlights::readable(scope))),
-        }
+        };
+        // A mutation reads what it wrote, so it keeps nothing.
+        loaders.school.enable_all_cache(keeps);
+        loaders.visits_of_walk.enable_all_cache(keeps);
+        loaders.ratings_of_visit.enable_all_cache(keeps);
+        loaders
     }
 }

@@ -17,17 +17,23 @@ use crate::data::audit::{self, Change};
 use crate::data::evidence::{self, EvidenceWarning};
 use crate::data::feed::{self, Entry};
 use crate::data::keyset::{Key, Keyset, Kind};
+use crate::data::loaders::RatingRow;
 use crate::data::{begin_write, protocols, text, visits, walks};
 use crate::error::{ApiError, ApiResult};
 use check::{Checked, check_entry};
 
 /// A visit's ratings by indicator and observer: a stable order, not the
 /// protocol's.
-pub const OF_VISIT: Keyset<rating::Model> = Keyset {
+pub const OF_VISIT: Keyset<RatingRow> = Keyset {
     list: "ratings",
     kinds: &[Kind::Uuid, Kind::Uuid],
     descending: false,
-    key: |r| vec![Key::Uuid(r.indicator_id), Key::Uuid(r.observer_id)],
+    key: |r| {
+        vec![
+            Key::Uuid(r.rating.indicator_id),
+            Key::Uuid(r.rating.observer_id),
+        ]
+    },
 };
 
 /// One indicator's entry.

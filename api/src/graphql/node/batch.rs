@@ -153,8 +153,9 @@ pub async fn find_all(ctx: &Context<'_>, ids: &[ID]) -> Result<Vec<Option<Node>>
             ids::RATING => {
                 let [visit, indicator, observer] = wanted.uuids::<3>()?;
                 visible_visit(Some(visit))?;
-                let found = (pick(&ratings, Some(visit))?.into_iter())
-                    .find(|r| (r.indicator_id, r.observer_id) == (indicator, observer))?;
+                let found = (pick(&ratings, Some(visit))?.into_iter()).find(|r| {
+                    (r.rating.indicator_id, r.rating.observer_id) == (indicator, observer)
+                })?;
                 Node::Rating(Rating(found))
             }
             _ => return None,

@@ -1,6 +1,7 @@
 //! Walks and their teams. Visits and ratings are in `visit`, the walk
 //! queries in `query`.
 
+mod ahead;
 pub(super) mod observer;
 mod query;
 mod visit;

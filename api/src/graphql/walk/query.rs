@@ -53,6 +53,7 @@ impl WalkQuery {
             to: filter.to.map(|d| d.0),
         };
         let rows = walks::page(db(ctx), scope, &filter, &window).await?;
+        super::ahead::load(ctx, &rows.rows).await?;
         Ok(page::connection(rows, &walks::LIST, Walk))
     }
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::{rating, visit};
 
 use super::{Observer, RatingOutcome};
+use crate::data::loaders::RatingRow;
 use crate::data::ratings;
 use crate::graphql::page::{self, PageArgs, Paged};
 use crate::graphql::protocol::Indicator;
@@ -73,55 +74,63 @@ impl Visit {
     }
 }
 
-/// One observer's entry for one indicator in one visit.
-pub struct Rating(pub rating::Model);
+/// One observer's entry for one indicator in one visit, read with its
+/// indicator and observer.
+pub struct Rating(pub RatingRow);
+
+impl Rating {
+    /// A rating read alone; its indicator and observer come from loaders.
+    pub fn bare(rating: rating::Model) -> Rating {
+        Rating(RatingRow {
+            rating,
+            indicator: None,
+            observer: None,
+        })
+    }
+}
 
 #[Object]
 impl Rating {
     /// Opaque global id.
     pub(crate) async fn id(&self) -> ID {
-        let r = &self.0;
+        let r = &self.0.rating;
         let key = format!("{}.{}.{}", r.visit_id, r.indicator_id, r.observer_id);
         ids::encode(ids::RATING, key)
     }
 
     async fn indicator(&self, ctx: &Context<'_>) -> Result<Indicator> {
-        Ok(Indicator(
-            one(
-                &loaders(ctx).indicator,
-                self.0.indicator_id,
-                "indicator of a rating",
-            )
-            .await?,
-        ))
+        if let Some(indicator) = &self.0.indicator {
+            return Ok(Indicator(indicator.clone()));
+        }
+        let id = self.0.rating.indicator_id;
+        let what = "indicator of a rating";
+        Ok(Indicator(one(&loaders(ctx).indicator, id, what).await?))
     }
 
     async fn observer(&self, ctx: &Context<'_>) -> Result<Observer> {
-        Ok(Observer(
-            one(
-                &loaders(ctx).observer,
-                self.0.observer_id,
-                "observer of a rating",
-            )
-            .await?,
-        ))
+        if let Some(observer) = &self.0.observer {
+            return Ok(Observer(observer.clone()));
+        }
+        let id = self.0.rating.observer_id;
+        let what = "observer of a rating";
+        Ok(Observer(one(&loaders(ctx).observer, id, what).await?))
     }
 
     async fn outcome(&self) -> RatingOutcome {
-        self.0.outcome.into()
+        self.0.rating.outcome.into()
     }
 
     /// The level, when the outcome is `LEVEL`.
     async fn level(&self) -> Option<i32> {
-        self.0.level
+        self.0.rating.level
     }
 
     /// Neutral evidence noted by the observer.
     async fn evidence(&self) -> Option<&str> {
-        self.0.evidence.as_deref()
+        self.0.rating.evidence.as_deref()
     }
 
     async fn recorded_at(&self) -> DateTime<Utc> {
-        self.0.recorded_at
+        self.0.rating.recorded_at
     }
 }

@@ -69,7 +69,7 @@ async fn record(
         let recorded = ratings::record(db(ctx), caller, new).await?;
         Ok(RecordRatingsPayload {
             visit: Some(Visit(recorded.visit)),
-            ratings: Some(recorded.ratings.into_iter().map(Rating).collect()),
+            ratings: Some(recorded.ratings.into_iter().map(Rating::bare).collect()),
             warnings: evidence::shown(recorded.warnings),
             ..RecordRatingsPayload::default()
         })
