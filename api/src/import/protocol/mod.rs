@@ -15,7 +15,7 @@ use sea_orm::TransactionTrait;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::store::insert_chunked;
+use super::store::{insert_chunked, refresh_statistics};
 use crate::data::feed;
 pub(crate) use rows::Rows;
 use rows::{build, stored};
@@ -103,6 +103,10 @@ pub async fn import_protocol(
     let entry = feed::Entry::changed("Protocol", id, None);
     feed::publish(&txn, trust_uid, vec![entry]).await?;
     txn.commit().await.context("cannot commit the import")?;
+    // Without statistics the planner takes these tables for nearly empty and
+    // joins the variation query's indicators by a nested scan.
+    let tables = ["protocols", "scale_levels", "focus_areas", "indicators"];
+    refresh_statistics(db, &tables).await?;
 
     Ok(ProtocolImport {
         id,
