@@ -115,9 +115,10 @@ pub async fn counts(
 }
 
 /// The statement [`counts`] runs, for benchmarks that run it directly.
-// TODO: reads every rating of the trust in the period, co-observers' too,
-// to keep the lead's; per-visit pre-aggregation or a result cache keyed by
-// the trust's data version would cut it (the performance issue).
+// TODO: reads both observers' ratings of each visit to keep the lead's
+// (`ratings_pkey` has `indicator_id` before `observer_id`); an index on
+// (trust_id, visit_id, observer_id) would halve the reads but cost every
+// import (docs/plans.md).
 pub fn counts_statement(
     backend: sea_orm::DatabaseBackend,
     scope: &Scope,
