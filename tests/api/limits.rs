@@ -109,9 +109,11 @@ async fn a_query_past_the_execution_timeout_is_stopped_but_a_mutation_is_not() {
         // A mutation runs to the end of its transaction whatever the limit.
         let walk = crate::walks::walk_input(137106, &protocol, "2025-10-07");
         crate::walks::create_walk(&app, &token, walk).await;
-        // Loading a walk's school waits on the loader's 1 ms batching
-        // window, so this query takes longer than 1 ms.
-        let query = "{ walks(first: 10) { nodes { school { name } } } }";
+        // A walk's team, then each member, wait on two of the loaders'
+        // 1 ms batching windows in turn (a page's schools, visits and
+        // ratings are loaded ahead and wait on none), so this query takes
+        // longer than 1 ms.
+        let query = "{ walks(first: 10) { nodes { observers { observer { displayName } } } } }";
         let (status, body) = app.post(&token, query, json!({})).await;
         assert_eq!(status, 503, "{body}");
         assert_eq!(
