@@ -35,12 +35,19 @@ pub async fn feed(
         per_second: pages as f64 / secs,
         p50_ms: quantile(&mut latencies, 0.5),
         p99_ms: quantile(&mut latencies, 0.99),
+        mean_ms: f64::NAN,
     };
     let (_, statements) = api.record(&second_feed_page(api).await?).await?;
     println!("{} statements a page", statements.len());
     let sql = script(dir, "s4", &statements, false)?;
     let bench = match args.database_url.starts_with("postgres") {
-        true => Some(pgbench(&args.database_url, &sql, 1, args.seconds, None)?),
+        true => Some(pgbench(
+            &args.database_url,
+            &sql,
+            1,
+            (args.seconds, None),
+            "prepared",
+        )?),
         false => None,
     };
     row(table, "4: feed, page after page", 1, figures, bench);
@@ -80,6 +87,7 @@ pub async fn bulk(
         per_second: ratings as f64 / secs,
         p50_ms: ms,
         p99_ms: ms,
+        mean_ms: ms,
     };
     if !postgres {
         row(table, "5: bulk import (ratings/s)", 1, figures, None);
@@ -93,7 +101,7 @@ pub async fn bulk(
     forget(&admin, trust, &prefix, before).await?;
     println!("{} statements recorded", statements.len());
     let sql = script(dir, "s5", &statements, true)?;
-    let bench = pgbench(&args.database_url, &sql, 1, 0, Some(3))?;
+    let bench = pgbench(&args.database_url, &sql, 1, (0, Some(3)), "prepared")?;
     let bench = Figures {
         per_second: ratings as f64 * 1e3 / bench.p50_ms,
         ..bench

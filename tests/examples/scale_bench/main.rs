@@ -200,7 +200,7 @@ async fn run(args: Args) -> Result<()> {
         for &c in *clients {
             let figures = wrk(&served.endpoint, &lua, c, args.seconds)?;
             let bench = match postgres {
-                true => Some(pgbench(url, &sql, c, args.seconds, None)?),
+                true => Some(pgbench(url, &sql, c, (args.seconds, None), "prepared")?),
                 false => None,
             };
             if n == 0 && c == 8 {

@@ -11,6 +11,10 @@ pub struct Figures {
     pub per_second: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
+    /// The mean, where the tool's log gives every latency (the variation
+    /// bench reports it; this one does not).
+    #[allow(dead_code)]
+    pub mean_ms: f64,
 }
 
 /// A wrk script posting `body` (a file) with a bearer token.
@@ -64,6 +68,7 @@ pub fn wrk(url: &str, script: &str, clients: usize, secs: u64) -> Result<Figures
         per_second: field("Requests/sec:")?.parse()?,
         p50_ms: duration_ms(field("50%")?)?,
         p99_ms: duration_ms(field("99%")?)?,
+        mean_ms: f64::NAN,
     })
 }
 
@@ -80,24 +85,27 @@ fn duration_ms(text: &str) -> Result<f64> {
     anyhow::bail!("not a wrk duration: {text:?}")
 }
 
-/// Runs the SQL script with pgbench (prepared statements, no vacuum, one
-/// thread per client) for `secs` seconds, or `transactions` times per
-/// client when given. Latencies come from its per-transaction log.
+/// Runs the SQL script with pgbench (no vacuum, one thread per client, the
+/// query `mode`: `prepared` or `simple`) for `secs` seconds, or
+/// `transactions` times per client when given. Latencies come from its
+/// per-transaction log: without -P or --rate its own "latency average" is
+/// clients × time / count.
 pub fn pgbench(
     url: &str,
     script: &Path,
     clients: usize,
-    secs: u64,
-    transactions: Option<u64>,
+    length: (u64, Option<u64>),
+    mode: &str,
 ) -> Result<Figures> {
-    let logs = script.with_extension(format!("{clients}-log"));
+    let (secs, transactions) = length;
+    let logs = script.with_extension(format!("{clients}-{mode}-log"));
     let _ = std::fs::remove_dir_all(&logs);
     std::fs::create_dir_all(&logs)?;
     let length = match transactions {
         Some(count) => format!("-t {count}"),
         None => format!("-T {secs}"),
     };
-    let flags = format!("-n -M prepared -c {clients} -j {clients} {length} -l --log-prefix");
+    let flags = format!("-n -M {mode} -c {clients} -j {clients} {length} -l --log-prefix");
     let (prefix, script) = (logs.join("tx"), script.display());
     let flags = format!("{flags} {} -f {script} {url}", prefix.display());
     let output = Command::new("pgbench")
@@ -119,10 +127,12 @@ pub fn pgbench(
     micros.sort_unstable();
     let at = |q: usize| micros.get(micros.len().saturating_sub(1) * q / 100);
     let ms = |q| at(q).copied().unwrap_or_default() as f64 / 1e3;
+    let mean = micros.iter().sum::<u64>() as f64 / micros.len().max(1) as f64 / 1e3;
     Ok(Figures {
         per_second: tps,
         p50_ms: ms(50),
         p99_ms: ms(99),
+        mean_ms: mean,
     })
 }
 

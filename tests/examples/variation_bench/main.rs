@@ -8,6 +8,9 @@
 //!   --postgres postgres://postgres@127.0.0.1:5432/postgres --seconds 5
 
 mod data;
+#[path = "../scale_bench/tools.rs"]
+#[allow(dead_code)]
+mod tools;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -79,7 +82,15 @@ async fn bench(args: Args) -> Result<()> {
 }
 
 async fn run(args: &Args, url: &url::Url) -> Result<()> {
-    let cli = api::config::Cli::parse_from(["api", "--database-url", url.as_str()]);
+    // No kept reports: each request builds its figures, as pgbench runs the SQL.
+    let settings = [
+        "api",
+        "--database-url",
+        url.as_str(),
+        "--report-cache-entries",
+        "0",
+    ];
+    let cli = api::config::Cli::parse_from(settings);
     let db = api::db::connect(&cli.config).await?;
     let started = Instant::now();
     let schools = api::import::gias::import_schools(&db, schools_csv()?.as_bytes()).await?;
@@ -159,9 +170,11 @@ async fn run(args: &Args, url: &url::Url) -> Result<()> {
             let count = latencies.len() as f64;
             let ms = |q: f64| latencies[((count - 1.0) * q) as usize].as_secs_f64() * 1e3;
             let mean = latencies.iter().map(Duration::as_secs_f64).sum::<f64>() * 1e3 / count;
-            let bench = |mode| pgbench(url.as_str(), &file, clients, args.seconds, mode);
-            let ([tps, avg, p99], [simple_tps, simple_avg, _]) =
-                (bench("prepared")?, bench("simple")?);
+            let bench =
+                |mode| tools::pgbench(url.as_str(), &file, clients, (args.seconds, None), mode);
+            let (prepared, simple) = (bench("prepared")?, bench("simple")?);
+            let (tps, avg, p99) = (prepared.per_second, prepared.mean_ms, prepared.p99_ms);
+            let (simple_tps, simple_avg) = (simple.per_second, simple.mean_ms);
             writeln!(
                 table,
                 "| {label} | {clients} | {:.0} | {:.2} | {:.2} | {tps:.0} | {avg:.2} | {p99:.2} \
@@ -199,37 +212,6 @@ fn inline(statement: &Statement) -> Result<String> {
         sql = sql.replace(&format!("${n}"), &literal(n)?);
     }
     Ok(sql)
-}
-
-/// Runs the script with pgbench (no vacuum, one thread per client); returns
-/// its tps, and the mean and p99 latency in ms of its per-transaction log
-/// (without -P or --rate, its own "latency average" is clients × time / count).
-fn pgbench(url: &str, script: &Path, clients: usize, secs: u64, mode: &str) -> Result<[f64; 3]> {
-    let logs = script.with_extension(format!("{clients}-{mode}"));
-    std::fs::create_dir_all(&logs)?;
-    let (prefix, script) = (logs.join("tx"), script.display());
-    let flags = format!("-n -M {mode} -c {clients} -j {clients} -T {secs} -l --log-prefix");
-    let flags = format!("{flags} {} -f {script} {url}", prefix.display());
-    let output = std::process::Command::new("/usr/bin/pgbench")
-        .args(flags.split(' '))
-        .output()?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    let error = String::from_utf8_lossy(&output.stderr);
-    ensure!(output.status.success(), "pgbench failed: {text}{error}");
-    let tps = (text.lines().find_map(|l| l.strip_prefix("tps = ")))
-        .and_then(|rest| rest.split(' ').next()?.parse::<f64>().ok())
-        .with_context(|| format!("no tps in pgbench output:\n{text}"))?;
-    let mut micros = Vec::new();
-    for entry in std::fs::read_dir(&logs)? {
-        for line in std::fs::read_to_string(entry?.path())?.lines() {
-            micros.extend(line.split(' ').nth(2).and_then(|t| t.parse::<u64>().ok()));
-        }
-    }
-    micros.sort_unstable();
-    let at = micros.len().saturating_sub(1) * 99 / 100;
-    let p99 = micros.get(at).copied().unwrap_or_default() as f64 / 1e3;
-    let mean = micros.iter().sum::<u64>() as f64 / micros.len().max(1) as f64 / 1e3;
-    Ok([tps, mean, p99])
 }
 
 /// The in-process service and a trust leader's token.
