@@ -7,16 +7,18 @@
 //! cargo run --release -p api-tests --example import_bench -- \
 //!   --postgres postgres://postgres@127.0.0.1:5432/postgres [--runs 3] [--as-trust]
 
+#[path = "shared/scratch.rs"]
+mod scratch;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Context, Result};
 use chrono::{NaiveDate, TimeDelta};
 use clap::Parser;
-use sea_orm::{ConnectionTrait, Database};
 
 const TRUST: &str = "9200";
 const CODES: &str = "RL1 RL2 RL3 RL4 CD1 CD2 CD3 CD4 PE1 PE2 PE3 SR1 SR2 SR3 SR4";
@@ -74,23 +76,9 @@ async fn main() -> Result<()> {
 }
 
 async fn on_postgres(args: &Args, csv: &str) -> Result<f64> {
-    let mut url = url::Url::parse(&args.postgres)?;
-    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']);
-    let ip: Option<std::net::IpAddr> = host.parse().ok();
-    ensure!(
-        ip.is_some_and(|ip| ip.is_loopback()),
-        "--postgres must name a loopback address such as 127.0.0.1"
-    );
-    let name = format!("lw_imp_{}", uuid::Uuid::new_v4().simple());
-    let admin = Database::connect(&args.postgres).await?;
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await?;
-    url.set_path(&format!("/{name}"));
-    let outcome = import(args, url.as_str(), csv).await;
-    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-    admin.execute_unprepared(&drop).await?;
-    admin.close().await?;
+    let scratch = scratch::Scratch::create(&args.postgres, "lw_imp").await?;
+    let outcome = import(args, scratch.url.as_str(), csv).await;
+    scratch.finish(false).await?;
     outcome
 }
 

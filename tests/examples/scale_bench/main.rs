@@ -9,6 +9,9 @@
 
 mod import;
 mod scenarios;
+#[path = "../shared/scratch.rs"]
+#[allow(dead_code)]
+mod scratch;
 mod server;
 mod tools;
 
@@ -16,7 +19,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Context, Result};
 use api::auth::AuthKeys;
 use clap::Parser;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
@@ -113,16 +116,7 @@ async fn run(args: Args) -> Result<()> {
     let url = args.database_url.as_str();
     let postgres = url.starts_with("postgres");
     if postgres {
-        let parsed = url::Url::parse(url)?;
-        let host = parsed
-            .host_str()
-            .unwrap_or_default()
-            .trim_matches(['[', ']']);
-        let ip: Option<std::net::IpAddr> = host.parse().ok();
-        ensure!(
-            ip.is_some_and(|ip| ip.is_loopback()),
-            "a loopback database only"
-        );
+        scratch::require_loopback(&url::Url::parse(url)?)?;
     }
     let secret = api::auth::random_secret();
     let plain = settings(url, &secret, false);

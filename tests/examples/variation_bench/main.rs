@@ -8,6 +8,8 @@
 //!   --postgres postgres://postgres@127.0.0.1:5432/postgres --seconds 5
 
 mod data;
+#[path = "../shared/scratch.rs"]
+mod scratch;
 #[path = "../scale_bench/tools.rs"]
 #[allow(dead_code)]
 mod tools;
@@ -23,7 +25,7 @@ use api::data::variation::{Dimension, counts_statement};
 use api::startup::{self, AppState};
 use clap::Parser;
 use sea_orm::DatabaseBackend::Postgres;
-use sea_orm::{ConnectionTrait, Database, Statement, Value as Bound};
+use sea_orm::{ConnectionTrait, Statement, Value as Bound};
 use serde_json::{Value, json};
 
 use data::{Rng, TRUST, ratings_csv, schools_csv};
@@ -58,26 +60,13 @@ async fn main() -> Result<()> {
 }
 
 async fn bench(args: Args) -> Result<()> {
-    let mut url = url::Url::parse(&args.postgres)?;
-    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']);
-    let ip: Option<std::net::IpAddr> = host.parse().ok();
-    ensure!(
-        ip.is_some_and(|ip| ip.is_loopback()),
-        "--postgres must name a loopback address such as 127.0.0.1"
-    );
-    let name = format!("lw_vbench_{}", uuid::Uuid::new_v4().simple());
-    let admin = Database::connect(&args.postgres).await?;
-    let create = format!("CREATE DATABASE {name}");
-    admin.execute_unprepared(&create).await?;
-    url.set_path(&format!("/{name}"));
-    let outcome = run(&args, &url).await;
+    let scratch = scratch::Scratch::create(&args.postgres, "lw_vbench").await?;
+    let outcome = run(&args, &scratch.url).await;
     if args.keep {
+        let name = &scratch.name;
         println!("kept database {name}; drop it with DROP DATABASE {name}");
-    } else {
-        let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        admin.execute_unprepared(&drop).await?;
     }
-    admin.close().await?;
+    scratch.finish(args.keep).await?;
     outcome
 }
 
