@@ -20,13 +20,13 @@ use tower::ServiceExt;
 use crate::auth::AuthKeys;
 use crate::config::Limits;
 use crate::graphql::rate::RateLimiter;
-use crate::graphql::{ApiSchema, build_schema, rate_limiter};
+use crate::graphql::{Schemas, build_schemas, rate_limiter};
 
 /// What every request handler shares.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
-    pub schema: ApiSchema,
+    pub schema: Schemas,
     /// Each token subject's query-cost budget, shared with the schema.
     pub rate: Arc<RateLimiter>,
     pub keys: Arc<AuthKeys>,
@@ -43,7 +43,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: DatabaseConnection, keys: AuthKeys, limits: Limits) -> AppState {
         let rate = rate_limiter(&limits);
-        let schema = build_schema(db.clone(), &limits, rate.clone());
+        let schema = build_schemas(db.clone(), &limits, rate.clone());
         AppState {
             db,
             schema,

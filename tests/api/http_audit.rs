@@ -132,6 +132,12 @@ async fn requests_that_are_not_graphql_are_refused_with_a_code(app: TestApp) {
     let response = get.bearer_auth(app.leader("2516")).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 405);
     assert_eq!(response.headers()["allow"], "POST");
+    // A named mutation is the document's only operation: it runs without
+    // `operationName`, so GET refuses it too.
+    let named = "mutation Submit { submitWalk(input: { walkId: \"x\" }) { walk { id } } }";
+    let get = (app.client().get(&graphql)).query(&[("query", named)]);
+    let response = get.bearer_auth(app.leader("2516")).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 405);
     let twice = (app.client().get(&graphql)).query(&[
         ("query", "{ a: __typename }"),
         ("query", "{ b: __typename }"),

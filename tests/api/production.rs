@@ -20,6 +20,20 @@ async fn production_mode_hides_the_schema_from_all_but_partners() {
         let leader = introspect(&app, &app.leader("2516")).await;
         assert_eq!(leader["data"], Value::Null, "{leader}");
         assert_eq!(leader["errors"][0]["extensions"]["code"], "FORBIDDEN");
+        // Asked through a fragment or an inline fragment at the root.
+        let hidden = [
+            "query { ...Types } fragment Types on Query { __schema { queryType { name } } }",
+            "query Named { ... on Query { __type(name: \"Walk\") { name } } }",
+            "query { ...A } fragment A on Query { ...B } fragment B on Query { __schema { description } }",
+        ];
+        for query in hidden {
+            let answer = app.graphql(&app.leader("2516"), query, json!({})).await;
+            assert_eq!(answer["data"], Value::Null, "{answer}");
+            assert_eq!(answer["errors"][0]["extensions"]["code"], "FORBIDDEN", "{answer}");
+        }
+        // `__typename` is not introspection.
+        let named = app.graphql(&app.leader("2516"), "{ __typename }", json!({})).await;
+        assert_eq!(named, json!({ "data": { "__typename": "Query" } }));
         let partner = app.token("2516", &[Role::Partner], None);
         let partner = introspect(&app, &partner).await;
         assert_eq!(

@@ -43,13 +43,19 @@ fn with_code(mut error: ServerError, code: &str) -> ServerError {
     error
 }
 
+/// An error raised while fields ran that has no code yet: argument
+/// coercion fails with `BAD_USER_INPUT`.
+pub(super) fn field_error_code(error: ServerError) -> ServerError {
+    with_code(error, "BAD_USER_INPUT")
+}
+
 #[async_trait::async_trait]
 impl Extension for ErrorCodes {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
         response.errors = std::mem::take(&mut response.errors)
             .into_iter()
-            .map(|error| with_code(error, "BAD_USER_INPUT"))
+            .map(field_error_code)
             .collect();
         response
     }

@@ -15,6 +15,7 @@ mod page;
 mod protocol;
 mod protocol_drafts;
 pub mod rate;
+mod run;
 pub(crate) mod scalars;
 mod school;
 mod shape;
@@ -38,6 +39,7 @@ use crate::config::Limits;
 use crate::data::loaders::Loaders;
 use crate::error::ApiError;
 
+pub use run::{Schemas, chosen_operation};
 pub use scalars::Date;
 
 /// Every query root field.
@@ -70,10 +72,8 @@ pub struct Mutation(
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
 
-fn builder(
-    limits: &Limits,
-    rate: Arc<rate::RateLimiter>,
-) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+/// The schema with no extensions: what every copy shares.
+fn bare(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription);
     // Suggestions name fields a caller did not know of.
     let builder = match limits.production {
@@ -81,6 +81,20 @@ fn builder(
         false => builder,
     };
     builder
+        .limit_depth(limits.max_query_depth)
+        .limit_complexity(limits.max_query_complexity)
+        .data(limits.clone())
+        .data(Arc::new(crate::analytics::cache::ReportCache::new(
+            limits.report_cache_entries,
+        )))
+}
+
+/// The schema with every extension (see `run.rs` for why there are two).
+fn builder(
+    limits: &Limits,
+    rate: Arc<rate::RateLimiter>,
+) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    bare(limits)
         .extension(extension::ErrorCodes)
         .extension(idempotency::IdempotencyKeys)
         .extension(introspection::IntrospectionGate)
@@ -94,12 +108,7 @@ fn builder(
         .extension(cost::QueryCost {
             maximum: limits.max_query_complexity,
         })
-        .limit_depth(limits.max_query_depth)
-        .limit_complexity(limits.max_query_complexity)
-        .data(limits.clone())
-        .data(Arc::new(crate::analytics::cache::ReportCache::new(
-            limits.report_cache_entries,
-        )))
+        .extension(run::StopChecked)
 }
 
 /// The rate limiter the limits describe, shared by the schema and the
@@ -115,13 +124,16 @@ pub fn rate_limiter(limits: &Limits) -> Arc<rate::RateLimiter> {
     ))
 }
 
-/// The schema the server runs, reading from `db`.
-pub fn build_schema(
+/// The schemas the server runs, reading from `db`.
+pub fn build_schemas(
     db: DatabaseConnection,
     limits: &Limits,
     rate: Arc<rate::RateLimiter>,
-) -> ApiSchema {
-    builder(limits, rate).data(db).finish()
+) -> Schemas {
+    Schemas {
+        checked: builder(limits, rate).data(db.clone()).finish(),
+        fast: bare(limits).data(db).finish(),
+    }
 }
 
 /// The schema in SDL, as checked in at `schema.graphql`.

@@ -223,9 +223,8 @@ impl Extension for ShapeLimits {
     ) -> ServerResult<Request> {
         // A document that does not parse is left to async-graphql, which
         // refuses it with its position.
-        if let Ok(document) = async_graphql::parser::parse_query(&request.query) {
-            self.check(&document)?;
-            request.set_parsed_query(document);
+        if let Ok(document) = request.parsed_query() {
+            self.check(document)?;
         }
         next.run(ctx, request).await
     }

@@ -45,11 +45,12 @@ async fn execute(
     media: Media,
     request_id: Option<&str>,
     caller: Caller,
-    (request, pending): (async_graphql::Request, Option<Pending>),
+    (mut request, pending): (async_graphql::Request, Option<Pending>),
 ) -> Response {
     tracing::Span::current().record("trust.id", caller.scope.trust.as_str());
-    crate::observe::note_operation(&request);
-    let loaders = Loaders::new(&state.db, &caller.scope, !changes_data(&request));
+    crate::observe::note_operation(&mut request);
+    let stoppable = !changes_data(&mut request);
+    let loaders = Loaders::new(&state.db, &caller.scope, stoppable);
     let request = match state.limits.production && !caller.roles.contains(&Role::Partner) {
         true => request.data(NoIntrospection),
         false => request,
@@ -57,8 +58,8 @@ async fn execute(
     // A query stopped midway has written nothing; a mutation is never
     // stopped, so its transaction either commits or rolls back whole.
     let limit = Duration::from_millis(state.limits.execution_timeout_ms);
-    let stoppable = !changes_data(&request);
-    let run = (state.schema).execute(request.data(caller).data(loaders).data(Failures::default()));
+    let request = request.data(caller.clone()).data(loaders);
+    let run = (state.schema).execute(request.data(Failures::default()), &caller);
     let response = match stoppable {
         true => match tokio::time::timeout(limit, run).await {
             Ok(response) => response,
@@ -266,11 +267,11 @@ pub(super) async fn get(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
-    let request = match prepared(&state, media, &caller, params) {
+    let mut request = match prepared(&state, media, &caller, params) {
         Ok(request) => request,
         Err(response) => return *response,
     };
-    if changes_data(&request.0) {
+    if changes_data(&mut request.0) {
         let message = "mutations need POST".to_owned();
         let mut response = request_error(media, StatusCode::METHOD_NOT_ALLOWED, message);
         response

@@ -2,7 +2,7 @@
 //! from (a JSON body or a query string), and telling whether it would
 //! change data.
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::OperationType;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
@@ -40,19 +40,13 @@ pub(super) fn request_from(params: Map<String, Value>) -> Result<async_graphql::
 }
 
 /// True when the operation the request would run is not a query.
-pub(super) fn changes_data(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+pub(super) fn changes_data(request: &mut async_graphql::Request) -> bool {
+    let name = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
         return false;
     };
-    let operation = match &document.operations {
-        DocumentOperations::Single(operation) => Some(operation),
-        // Several operations without a name run none: execution refuses.
-        DocumentOperations::Multiple(operations) => match &request.operation_name {
-            Some(name) => operations.get(name.as_str()),
-            None => None,
-        },
-    };
-    operation.is_some_and(|op| op.node.ty != OperationType::Query)
+    crate::graphql::chosen_operation(document, name.as_deref())
+        .is_some_and(|(_, operation)| operation.node.ty != OperationType::Query)
 }
 
 /// `?query=…&operationName=…&variables=…&extensions=…`, the last two JSON.

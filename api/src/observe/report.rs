@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::OperationType;
 
 use super::names::is_name;
 use crate::auth::Caller;
@@ -41,7 +41,7 @@ pub struct Operation {
 impl Operation {
     /// The operation `request` runs: the one `operationName` names, or
     /// the document's only one.
-    pub fn of(request: &async_graphql::Request) -> Operation {
+    pub fn of(request: &mut async_graphql::Request) -> Operation {
         let persisted = request
             .extensions
             .get("persistedQuery")
@@ -53,25 +53,12 @@ impl Operation {
                 async_graphql::Value::String(hash) => hash.get(..8).map(str::to_ascii_lowercase),
                 _ => None,
             });
-        let wanted = request.operation_name.as_deref();
-        // Known cost: this parses the document once more than execution
-        // does (about 10 µs for a typical query, bounded by MAX_BODY_BYTES).
-        // As execution chooses: the named operation, or the only one.
-        let (name, kind) = match async_graphql::parser::parse_query(&request.query) {
-            Ok(document) => match (document.operations, wanted) {
-                (DocumentOperations::Single(op), None) => (None, Some(op.node.ty)),
-                (DocumentOperations::Multiple(ops), wanted) => {
-                    let chosen = match wanted {
-                        Some(wanted) => ops.get_key_value(wanted),
-                        None if ops.len() == 1 => ops.iter().next(),
-                        None => None,
-                    };
-                    match chosen {
-                        Some((name, op)) => (Some(name.to_string()), Some(op.node.ty)),
-                        None => (None, None),
-                    }
-                }
-                _ => (None, None),
+        let wanted = request.operation_name.clone();
+        // The document is parsed once per request and kept in it.
+        let (name, kind) = match request.parsed_query() {
+            Ok(document) => match crate::graphql::chosen_operation(document, wanted.as_deref()) {
+                Some((name, op)) => (name.map(str::to_owned), Some(op.node.ty)),
+                None => (None, None),
             },
             Err(_) => (None, None),
         };
@@ -121,7 +108,7 @@ pub fn note_caller(caller: &Caller) {
 }
 
 /// The operation `request` runs, before it runs.
-pub fn note_operation(request: &async_graphql::Request) {
+pub fn note_operation(request: &mut async_graphql::Request) {
     let operation = Operation::of(request);
     tracing::Span::current().record("graphql.operation", operation.log_name());
     note(|report| report.operation = Some(operation));

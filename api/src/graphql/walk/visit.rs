@@ -100,7 +100,7 @@ impl Rating {
 
     async fn indicator(&self, ctx: &Context<'_>) -> Result<Indicator> {
         if let Some(indicator) = &self.0.indicator {
-            return Ok(Indicator(indicator.clone()));
+            return Ok(Indicator(indicator.as_ref().clone()));
         }
         let id = self.0.rating.indicator_id;
         let what = "indicator of a rating";
@@ -109,7 +109,7 @@ impl Rating {
 
     async fn observer(&self, ctx: &Context<'_>) -> Result<Observer> {
         if let Some(observer) = &self.0.observer {
-            return Ok(Observer(observer.clone()));
+            return Ok(Observer(observer.as_ref().clone()));
         }
         let id = self.0.rating.observer_id;
         let what = "observer of a rating";
