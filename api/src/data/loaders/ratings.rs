@@ -64,6 +64,20 @@ struct Reader<'a> {
     observers: HashMap<Uuid, Arc<observer::Model>>,
 }
 
+/// The record read before under `id`, or the one `read` reads, kept.
+fn shared<T>(
+    kept: &mut HashMap<Uuid, Arc<T>>,
+    id: Uuid,
+    read: impl FnOnce() -> Result<T, DbErr>,
+) -> Result<Arc<T>, DbErr> {
+    if let Some(record) = kept.get(&id) {
+        return Ok(record.clone());
+    }
+    let record = Arc::new(read()?);
+    kept.insert(id, record.clone());
+    Ok(record)
+}
+
 impl Reader<'_> {
     fn row(&mut self, row: &QueryResult) -> Result<RatingRow, DbErr> {
         let rating = rating::Model {
@@ -76,36 +90,26 @@ impl Reader<'_> {
             evidence: row.try_get_by_index(5)?,
             recorded_at: row.try_get_by_index(6)?,
         };
-        let indicator = match self.indicators.get(&rating.indicator_id) {
-            Some(indicator) => indicator.clone(),
-            None => {
-                let indicator = Arc::new(indicator::Model {
-                    trust_id: self.trust.to_owned(),
-                    id: rating.indicator_id,
-                    protocol_id: row.try_get_by_index(7)?,
-                    focus_area_id: row.try_get_by_index(8)?,
-                    code: row.try_get_by_index(9)?,
-                    statement: row.try_get_by_index(10)?,
-                    position: row.try_get_by_index(11)?,
-                });
-                self.indicators
-                    .insert(rating.indicator_id, indicator.clone());
-                indicator
-            }
-        };
-        let observer = match self.observers.get(&rating.observer_id) {
-            Some(observer) => observer.clone(),
-            None => {
-                let observer = Arc::new(observer::Model {
-                    trust_id: self.trust.to_owned(),
-                    id: rating.observer_id,
-                    reference: row.try_get_by_index(12)?,
-                    display_name: row.try_get_by_index(13)?,
-                });
-                self.observers.insert(rating.observer_id, observer.clone());
-                observer
-            }
-        };
+        let trust = self.trust;
+        let indicator = shared(&mut self.indicators, rating.indicator_id, || {
+            Ok(indicator::Model {
+                trust_id: trust.to_owned(),
+                id: rating.indicator_id,
+                protocol_id: row.try_get_by_index(7)?,
+                focus_area_id: row.try_get_by_index(8)?,
+                code: row.try_get_by_index(9)?,
+                statement: row.try_get_by_index(10)?,
+                position: row.try_get_by_index(11)?,
+            })
+        })?;
+        let observer = shared(&mut self.observers, rating.observer_id, || {
+            Ok(observer::Model {
+                trust_id: trust.to_owned(),
+                id: rating.observer_id,
+                reference: row.try_get_by_index(12)?,
+                display_name: row.try_get_by_index(13)?,
+            })
+        })?;
         Ok(RatingRow {
             rating,
             indicator: Some(indicator),
