@@ -19,6 +19,7 @@ mod m20261204_000011_add_visit_notes;
 mod m20261204_000012_create_change_feed;
 mod m20261204_000013_add_external_ids_and_idempotency_keys;
 mod m20261204_000014_row_level_security;
+mod m20261205_000015_ratings_checked_per_statement;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_create_change_feed::Migration),
             Box::new(m20261204_000013_add_external_ids_and_idempotency_keys::Migration),
             Box::new(m20261204_000014_row_level_security::Migration),
+            Box::new(m20261205_000015_ratings_checked_per_statement::Migration),
         ]
     }
 }

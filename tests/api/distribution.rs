@@ -2,7 +2,8 @@
 //! tenant table on `trust_id`): read from the live PostgreSQL catalog,
 //! every tenant table has a non-null `trust_id`, every primary and unique
 //! key includes it, and every foreign key between tenant tables joins on
-//! it. `trusts` is keyed by the trust itself (`uid`).
+//! it. `trusts` is keyed by the trust itself (`uid`). A rating's references,
+//! checked per statement rather than declared, pair the trust the same way.
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
@@ -88,8 +89,34 @@ async fn tenant_tables_lead_with_the_trust(app: TestApp) {
         names(db, &all_foreign).await[0]
             .parse::<usize>()
             .expect("count")
-            >= 25
+            >= 22
     );
+
+    // A rating's three references are checked per statement (migration
+    // 015), on the trust and the key together.
+    let triggers = names(
+        db,
+        "SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'ratings'::regclass \
+        AND NOT tgisinternal ORDER BY 1",
+    )
+    .await;
+    assert_eq!(
+        triggers,
+        ["ratings_inserted_references", "ratings_updated_references"]
+    );
+    let check = names(
+        db,
+        "SELECT prosrc FROM pg_proc WHERE proname = 'ratings_references_exist'",
+    )
+    .await;
+    for (table, column) in [
+        ("visits", "visit_id"),
+        ("indicators", "indicator_id"),
+        ("observers", "observer_id"),
+    ] {
+        let pair = format!("FROM {table} p WHERE (p.trust_id, p.id) IN (SELECT trust_id, {column}");
+        assert!(check[0].contains(&pair), "{pair}");
+    }
 }
 
 on_postgres!(tenant_tables_lead_with_the_trust);

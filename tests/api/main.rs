@@ -44,6 +44,7 @@ mod partner_page;
 mod production;
 mod protocols;
 mod rate_limits;
+mod rating_references;
 mod roles;
 mod row_security;
 mod schema;

@@ -123,7 +123,8 @@ impl Loader<Uuid> for RatingsOfVisit {
     type Error = Arc<DbErr>;
 
     async fn load(&self, visits: &[Uuid]) -> Result<HashMap<Uuid, Vec<RatingRow>>, Arc<DbErr>> {
-        // The foreign keys guarantee each rating its indicator and observer.
+        // The store guarantees each rating its indicator and observer (foreign
+        // keys on SQLite, per-statement checks on PostgreSQL).
         let select = rating::Entity::find()
             .select_only()
             .inner_join(indicator::Entity)
