@@ -11,6 +11,7 @@ mod analytics;
 mod audit;
 mod auth;
 mod bad_input;
+mod bulk_writes;
 mod concurrency;
 mod connections;
 mod contexts;

@@ -4,4 +4,4 @@
 pub mod gias;
 pub mod protocol;
 pub mod ratings;
-pub(crate) mod store;
+pub mod store;

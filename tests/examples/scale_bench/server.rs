@@ -46,6 +46,8 @@ impl Served {
         let mut child = Command::new(binary)
             .args(args)
             .env("LISTEN_ADDR", "127.0.0.1:0")
+            // The importer's phases, printed below; requests stay at INFO.
+            .env("RUST_LOG", "info,api::import=debug")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -60,8 +62,15 @@ impl Served {
                 break url.trim().to_owned();
             }
         };
-        // Its request log goes on being written; read it so it never blocks.
-        std::thread::spawn(move || lines.for_each(drop));
+        // Its request log goes on being written; read it so it never blocks,
+        // and show where each import's time went.
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                if line.contains("ratings imported") {
+                    println!("server: {line}");
+                }
+            }
+        });
         Ok(Served { child, endpoint })
     }
 

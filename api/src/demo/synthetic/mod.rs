@@ -199,6 +199,9 @@ pub async fn seed_reporting(
             seconds: started.elapsed().as_secs_f64(),
         });
     }
+    // Imports after the first few leave statistics to autovacuum; the data
+    // set is complete now, so it is planned for from the start.
+    crate::import::store::refresh_statistics(db, &[]).await?;
     load.seconds = started.elapsed().as_secs_f64();
     Ok(load)
 }

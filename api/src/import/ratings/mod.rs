@@ -25,7 +25,7 @@ use entity::{visit, walk, walk_observer};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::store::{insert_chunked, refresh_statistics, stable_id};
+use super::store::{insert_chunked, refresh_stale_statistics, stable_id};
 pub use refusal::{Fault, Refused};
 
 /// The tables an import writes.
@@ -261,7 +261,7 @@ pub async fn import_ratings_as(
     let writing = clock.lap();
     txn.commit().await.context("cannot commit the import")?;
     let committing = clock.lap();
-    refresh_statistics(db, &TABLES).await?;
+    let analysed = refresh_stale_statistics(db, &TABLES, "ratings", summary.ratings).await?;
     tracing::debug!(
         ratings = summary.ratings,
         parse_ms = parsing.as_millis(),
@@ -270,6 +270,7 @@ pub async fn import_ratings_as(
         write_ms = writing.as_millis(),
         commit_ms = committing.as_millis(),
         statistics_ms = clock.lap().as_millis(),
+        analysed,
         "ratings imported"
     );
     Ok(summary)
