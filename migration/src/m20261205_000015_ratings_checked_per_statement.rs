@@ -26,15 +26,15 @@ use sea_orm_migration::sea_orm::DatabaseBackend;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// One check of a rating's references: `$table` rows keyed by the trust and
-/// the distinct `$column` of the statement's new ratings, locked, must be as
-/// many as those distinct keys.
+/// One check of a rating's references: the distinct `(trust_id, column)`
+/// pairs of the statement's new ratings, read once, must each find a
+/// `table` row, which is locked as a foreign key would lock it.
 fn reference_check(table: &str, column: &str, constraint: &str) -> String {
     format!(
-        "IF (SELECT count(*) FROM (SELECT 1 FROM {table} p \
-              WHERE (p.trust_id, p.id) IN (SELECT trust_id, {column} FROM added) \
-              FOR KEY SHARE) AS locked) \
-           <> (SELECT count(*) FROM (SELECT DISTINCT trust_id, {column} FROM added) AS named) \
+        "IF (WITH named AS MATERIALIZED (SELECT DISTINCT trust_id, {column} AS id FROM added) \
+             SELECT (SELECT count(*) FROM named) <> (SELECT count(*) FROM ( \
+               SELECT 1 FROM {table} p JOIN named n ON p.trust_id = n.trust_id AND p.id = n.id \
+               FOR KEY SHARE OF p) AS locked)) \
          THEN RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', \
            CONSTRAINT = '{constraint}', \
            MESSAGE = 'insert or update on table \"ratings\" violates foreign key \
