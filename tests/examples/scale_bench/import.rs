@@ -5,7 +5,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement, TransactionTrait,
+};
 
 use crate::scenarios::{Shape, second_feed_page, walk_feed};
 use crate::server::{Recorder, Served};
@@ -76,12 +78,20 @@ pub async fn bulk(
     let prefix = format!("api-{stamp}");
     let csv = shape.ratings_csv(&prefix, args.import_ratings)?;
     let ratings = csv.lines().count() - 1;
-    let started = Instant::now();
-    let answer = api.import(&served.import_url(), &csv).await?;
-    let secs = started.elapsed().as_secs_f64();
-    // The trust measured keeps its size from run to run.
-    forget(&admin, trust, &prefix, before).await?;
-    println!("\n5: import of {ratings} ratings: {secs:.2} s; {answer}");
+    // Three imports, each removed again (the trust measured keeps its size)
+    // and its dead rows vacuumed, so that every run starts alike; the
+    // median counts.
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let answer = api.import(&served.import_url(), &csv).await?;
+        let secs = started.elapsed().as_secs_f64();
+        forget(&admin, trust, &prefix, before).await?;
+        println!("\n5: import of {ratings} ratings: {secs:.2} s; {answer}");
+        runs.push(secs);
+    }
+    runs.sort_by(f64::total_cmp);
+    let secs = runs[1];
     let ms = secs * 1e3;
     let figures = Figures {
         per_second: ratings as f64 / secs,
@@ -101,7 +111,9 @@ pub async fn bulk(
     forget(&admin, trust, &prefix, before).await?;
     println!("{} statements recorded", statements.len());
     let sql = script(dir, "s5", &statements, true)?;
-    let bench = pgbench(&args.database_url, &sql, 1, (0, Some(3)), "prepared")?;
+    // Simple protocol: pgbench would take the `:` of the JSON documents
+    // for its own variables when preparing.
+    let bench = pgbench(&args.database_url, &sql, 1, (0, Some(3)), "simple")?;
     let bench = Figures {
         per_second: ratings as f64 * 1e3 / bench.p50_ms,
         ..bench
@@ -153,5 +165,11 @@ async fn forget(admin: &DatabaseConnection, trust: &str, prefix: &str, seq: i64)
         txn.execute_unprepared(&sql).await?;
     }
     txn.commit().await?;
+    if admin.get_database_backend() == DatabaseBackend::Postgres {
+        let tables = "ratings, visits, walk_observers, audit_events, walks, changes";
+        admin
+            .execute_unprepared(&format!("VACUUM {tables}"))
+            .await?;
+    }
     Ok(())
 }

@@ -162,7 +162,7 @@ pub fn counts_statement(
         counted("n", "r.outcome = 'level'"),
         counted(
             "secure",
-            "r.outcome = 'level' AND r.level >= p.secure_threshold",
+            "r.outcome = 'level' AND r.level >= w.secure_threshold",
         ),
         counted("not_observed", "r.outcome = 'not_observed'"),
         counted("not_applicable", "r.outcome = 'not_applicable'"),
@@ -179,17 +179,9 @@ pub fn counts_statement(
         ));
     }
     let (inner, outer): (String, String) = columns.into_iter().unzip();
-    let joins = Sql::joins(
-        selection.needs_indicators() || dimension.is_some_and(Dimension::needs_indicators),
-    );
-    let conditions = sql.conditions(scope, selection);
-    let from = format!(
-        "FROM ratings r {joins} \
-         JOIN protocols p ON p.trust_id = w.trust_id AND p.id = w.protocol_id \
-         JOIN walk_observers wo ON wo.trust_id = w.trust_id AND wo.walk_id = w.id \
-           AND wo.observer_id = r.observer_id \
-         WHERE {conditions} AND wo.role = 'lead'"
-    );
+    let indicators =
+        selection.needs_indicators() || dimension.is_some_and(Dimension::needs_indicators);
+    let (with, from) = sql.lead_ratings(scope, selection, indicators);
     // A group that holds whole visits (a school, subject, key stage, term or
     // year) is counted per visit first, then per group: its visits are the
     // per-visit rows with a level, with no COUNT(DISTINCT) and its sort. A
@@ -197,14 +189,14 @@ pub fn counts_statement(
     // row per rating at the first step, so it counts distinct visits once.
     let text = match dimension.is_some_and(Dimension::needs_indicators) {
         false => format!(
-            "SELECT school_urn{keys}, \
+            "{with} SELECT school_urn{keys}, \
                CAST(SUM(CASE WHEN n > 0 THEN 1 ELSE 0 END) AS BIGINT) AS visits{outer} \
              FROM (SELECT w.school_urn AS school_urn{select}, r.visit_id AS visit_id{inner} \
                {from} GROUP BY w.school_urn{group_by}, r.visit_id) per_visit \
              GROUP BY school_urn{keys}"
         ),
         true => format!(
-            "SELECT w.school_urn AS school_urn{select}, \
+            "{with} SELECT w.school_urn AS school_urn{select}, \
                COUNT(DISTINCT CASE WHEN r.outcome = 'level' THEN r.visit_id END) AS visits\
                {inner} \
              {from} GROUP BY w.school_urn{group_by}"
