@@ -38,12 +38,15 @@ pub struct AppState {
     pub ready: Arc<AtomicBool>,
     /// Request counts, latencies, error codes: what `/metrics` serves.
     pub observe: Arc<crate::observe::Metrics>,
+    /// Scopes found to hold a moment ago.
+    pub held: Arc<crate::auth::HeldScopes>,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, keys: AuthKeys, limits: Limits) -> AppState {
         let rate = rate_limiter(&limits);
         let schema = build_schemas(db.clone(), &limits, rate.clone());
+        let held = crate::auth::HeldScopes::new(limits.scope_check_seconds);
         AppState {
             db,
             schema,
@@ -53,6 +56,7 @@ impl AppState {
             persisted: Arc::default(),
             ready: Arc::new(AtomicBool::new(true)),
             observe: Arc::new(crate::observe::Metrics::new(None)),
+            held: Arc::new(held),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Tokens at the HTTP edge, roles, and the routes that need no token.
 
 use api::auth::Role;
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use crate::helpers::{SECRET, TestApp};
@@ -219,3 +220,37 @@ on_both_stores!(
     an_analyst_reads_but_cannot_write,
     health_needs_no_token_and_mutations_need_post,
 );
+
+/// A scope found to hold is kept for `--scope-check-seconds` (1 here): a
+/// school moved to another trust is still served within that second, and
+/// refused after it.
+async fn a_held_scope_is_checked_again_once_its_seconds_pass(app: TestApp) {
+    app.import_schools().await;
+    let token = app.token("2516", &[Role::SchoolLeader], Some(vec![137106]));
+    let (status, _) = app.post(&token, VIEWER, json!({})).await;
+    assert_eq!(status, 200);
+    let moved = "UPDATE schools SET trust_id = '3111' WHERE urn = 137106";
+    app.db().execute_unprepared(moved).await.expect("moved");
+    let (status, _) = app.post(&token, VIEWER, json!({})).await;
+    assert_eq!(status, 200, "within the second");
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let (status, body) = app.post(&token, VIEWER, json!({})).await;
+    assert_eq!((status, body), (401, unauthenticated()));
+    // A refused scope is not kept: the next request is checked, and refused.
+    let other = app.token("2516", &[Role::SchoolLeader], Some(vec![137106]));
+    assert_eq!(app.post(&other, VIEWER, json!({})).await.0, 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_scope_is_checked_again_on_sqlite() {
+    let test = a_held_scope_is_checked_again_once_its_seconds_pass;
+    crate::helpers::run_with(crate::helpers::Store::Sqlite, &HELD_ONE_SECOND, test).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_scope_is_checked_again_on_postgres() {
+    let test = a_held_scope_is_checked_again_once_its_seconds_pass;
+    crate::helpers::run_with(crate::helpers::Store::Postgres, &HELD_ONE_SECOND, test).await;
+}
+
+const HELD_ONE_SECOND: [&str; 2] = ["--scope-check-seconds", "1"];

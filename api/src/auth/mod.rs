@@ -4,10 +4,12 @@
 
 mod caller;
 mod claims;
+mod held;
 mod jwks;
 mod keys;
 mod keyset;
 
 pub use caller::{Caller, Role, Scope};
 pub use claims::ClaimNames;
+pub use held::HeldScopes;
 pub use keys::{AuthKeys, MAX_TOKEN_BYTES, random_secret};

@@ -128,6 +128,12 @@ pub struct Limits {
         global = true
     )]
     pub report_cache_entries: usize,
+
+    /// Seconds a token's scope, once found to hold (its trust exists, its
+    /// schools are the trust's), is trusted without asking the store
+    /// again; 0 checks on every request.
+    #[arg(long, env = "SCOPE_CHECK_SECONDS", default_value_t = 5, global = true)]
+    pub scope_check_seconds: u64,
 }
 
 impl Default for Limits {
@@ -148,6 +154,7 @@ impl Default for Limits {
             max_body_bytes: 1_048_576,
             max_import_bytes: 33_554_432,
             report_cache_entries: 128,
+            scope_check_seconds: 5,
         }
     }
 }

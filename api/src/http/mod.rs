@@ -231,8 +231,13 @@ pub(crate) async fn authenticate(
         return Err(Box::new(rate_limited(seconds)));
     }
     crate::db::tenant::enter(&caller.scope.trust);
+    if state.held.holds(&caller.scope) {
+        crate::observe::note_caller(&caller);
+        return Ok(caller);
+    }
     match crate::data::schools::scope_holds(&state.db, &caller.scope).await {
         Ok(true) => {
+            state.held.held(&caller.scope);
             crate::observe::note_caller(&caller);
             Ok(caller)
         }
