@@ -175,3 +175,62 @@ async fn imported_walks_and_visits_keep_the_files_names_as_external_ids(app: Tes
 }
 
 on_both_stores!(imported_walks_and_visits_keep_the_files_names_as_external_ids);
+
+/// `count` one-visit walks tagged `tag`, every one led by the same new
+/// observer.
+fn walks_of(tag: &str, count: usize) -> Vec<String> {
+    (0..count)
+        .map(|w| {
+            format!("{tag}{w},137106,2025-10-07,shared,{tag}{w}V,English,KS3,shared,lead,RL1,3")
+        })
+        .collect()
+}
+
+async fn imports_at_the_same_time_never_fail(app: TestApp) {
+    app.import_schools().await;
+    app.import_core_protocol("2516").await;
+    let token = app.leader("2516");
+    let query = "?protocolKey=trust-core";
+    let empty = written(&app).await;
+
+    // Two files of different walks naming the same new observer: both land.
+    let (a, b) = (walks_of("A", 40), walks_of("B", 40));
+    let (a, b): (Vec<&str>, Vec<&str>) = (
+        a.iter().map(String::as_str).collect(),
+        b.iter().map(String::as_str).collect(),
+    );
+    let (first, second) = tokio::join!(
+        upload(&app, &token, query, &a),
+        upload(&app, &token, query, &b)
+    );
+    assert_eq!((first.0, second.0), (200, 200), "{first:?} {second:?}");
+    let added =
+        |now: Vec<i64>| -> Vec<i64> { now.iter().zip(&empty).map(|(n, e)| n - e).collect() };
+    // walks, walk_observers, observers, visits, ratings
+    assert_eq!(added(written(&app).await), [80, 80, 1, 80, 80]);
+
+    // The same file four times at once: one writes it; each other is told
+    // its walks are taken (422) or that it lost the race (409).
+    let c = walks_of("C", 40);
+    let c: Vec<&str> = c.iter().map(String::as_str).collect();
+    let (r1, r2, r3, r4) = tokio::join!(
+        upload(&app, &token, query, &c),
+        upload(&app, &token, query, &c),
+        upload(&app, &token, query, &c),
+        upload(&app, &token, query, &c)
+    );
+    let answers = [r1, r2, r3, r4];
+    let landed = answers.iter().filter(|(status, _)| *status == 200).count();
+    assert_eq!(landed, 1, "{answers:?}");
+    for (status, body) in answers.iter().filter(|(status, _)| *status != 200) {
+        let code = &body["errors"][0]["extensions"]["code"];
+        match status {
+            409 => assert_eq!(code, "CONFLICT", "{body}"),
+            422 => assert_eq!(code, "BAD_USER_INPUT", "{body}"),
+            _ => panic!("{status}: {body}"),
+        }
+    }
+    assert_eq!(added(written(&app).await), [120, 120, 1, 120, 120]);
+}
+
+on_both_stores!(imports_at_the_same_time_never_fail);

@@ -138,7 +138,7 @@ async fn variation_matches_figures_worked_out_by_hand(app: TestApp) {
               "suppressionReason": null },
             { "school": { "urn": 138655 }, "n": 3, "visits": 2, "schools": 1, "notObserved": 0,
               "notApplicable": 0, "mean": null, "secureRate": null, "suppressed": true,
-              "suppressionReason": "fewer than 5 visits (2): values are withheld so a small \
+              "suppressionReason": "fewer than 5 visits: values are withheld so a small \
                                     group cannot be singled out" },
         ],
     });

@@ -84,6 +84,11 @@ pub(super) async fn ratings(
         .into_response(),
         Err(err) => match err.downcast_ref::<Refused>() {
             Some(refusal) => refused(refusal),
+            None if raced(&err) => failure(&ApiError::Conflict(
+                "another import wrote some of the same walks or visits while this one ran; \
+                 nothing of this file was written: send it again to see which are taken"
+                    .into(),
+            )),
             None => failure(&ApiError::Internal(err)),
         },
     }
@@ -92,4 +97,15 @@ pub(super) async fn ratings(
 /// Any other method than POST: 405, with the error as JSON.
 pub(super) async fn post_only() -> Response {
     method_not_allowed("POST", "the import takes POST only")
+}
+
+/// Whether the import lost a race: a key it checked as free was written
+/// by another transaction before this one committed.
+fn raced(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<sea_orm::DbErr>()
+            .and_then(sea_orm::DbErr::sql_err)
+            .is_some_and(|e| matches!(e, sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    })
 }

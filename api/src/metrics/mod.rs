@@ -69,10 +69,11 @@ impl Cell {
                 secure_rate: None,
                 suppressed: true,
                 pattern_only: false,
+                // No count here: a caller shown only the trust pattern
+                // must not read the cell's size from its reason.
                 suppression_reason: Some(format!(
-                    "fewer than {min_cell_size} visits ({}): values are withheld so a \
-                     small group cannot be singled out",
-                    counts.visits
+                    "fewer than {min_cell_size} visits: values are withheld so a \
+                     small group cannot be singled out"
                 )),
             };
         }

@@ -22,6 +22,7 @@ use chrono::{NaiveTime, TimeDelta};
 use entity::{ProtocolStatus, WalkStatus};
 use entity::{indicator, observer, protocol, scale_level, school, trust};
 use entity::{visit, walk, walk_observer};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -251,7 +252,12 @@ pub async fn import_ratings_as(
     let audit = rows::audit(&walks, importer.actor, recorded_at)?;
     let entries = feed::loaded(&new_observers, &walks, &visits);
     let preparing = clock.lap();
-    insert_chunked(&txn, new_observers, None).await?;
+    // Another import running now may add the same new observer: the same
+    // reference gives the same id, so whichever writes first stands.
+    let same_observer = OnConflict::columns([observer::Column::TrustId, observer::Column::Id])
+        .do_nothing()
+        .to_owned();
+    insert_chunked(&txn, new_observers, Some(&same_observer)).await?;
     insert_chunked(&txn, walks, None).await?;
     insert_chunked(&txn, audit, None).await?;
     insert_chunked(&txn, walk_observers, None).await?;
