@@ -16,6 +16,7 @@ use hyper_util::service::TowerToHyperService;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
+use tower_http::timeout::TimeoutBody;
 
 use crate::auth::AuthKeys;
 use crate::config::Limits;
@@ -99,8 +100,8 @@ pub struct Serving {
     /// Requests in flight get this long to finish once accepting stops.
     pub drain: Duration,
     /// A connection that has not sent a request's headers within this is
-    /// closed, so slow clients cannot hold connections open. (Bodies are
-    /// read inside the handlers, under the body limits.)
+    /// closed, and a request whose body pauses this long is refused, so
+    /// slow clients cannot hold connections open.
     pub header_read: Duration,
     /// After the shutdown signal, `ready` turns false and the server goes
     /// on serving for this long before it stops accepting.
@@ -143,9 +144,13 @@ pub async fn serve_with(
             },
             () = &mut shutdown => break,
         };
+        // A body that stops arriving for as long as headers may take is
+        // cut off, so a client cannot hold a connection by stalling there.
         let service = app
             .clone()
-            .map_request(|request: hyper::Request<Incoming>| request.map(Body::new));
+            .map_request(move |request: hyper::Request<Incoming>| {
+                request.map(|body| Body::new(TimeoutBody::new(header_read, body)))
+            });
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(header_read)

@@ -1,5 +1,5 @@
-//! The server's own loop: a client that never finishes its headers is
-//! disconnected, and shutdown first turns readiness false, then stops
+//! The server's own loop: a client that never finishes its headers, or
+//! stalls in its body, is disconnected, and shutdown first turns readiness false, then stops
 //! taking connections and returns.
 
 use std::time::Duration;
@@ -73,6 +73,25 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
             .await
             .unwrap();
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stalls_in_its_body_is_cut_off() {
+    run(Store::Sqlite, |app| async move {
+        let (address, _stop, _task) = serve(&app, Duration::from_secs(1)).await;
+        let mut slow = TcpStream::connect(address).await.unwrap();
+        let start = "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+                     Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"query\":";
+        slow.write_all(start.as_bytes()).await.unwrap();
+        let answer = until_closed(&mut slow, Duration::from_secs(5)).await;
+        let answer = answer.expect("the connection is still open after 5 s");
+        let status = answer.lines().next().unwrap_or_default();
+        assert!(
+            status.is_empty() || status.starts_with("HTTP/1.1 4"),
+            "{answer}"
+        );
     })
     .await;
 }

@@ -72,7 +72,8 @@ pub struct Config {
     pub shutdown_notice: u64,
 
     /// Seconds a client has to send a request's headers before its
-    /// connection is closed (1 to 300).
+    /// connection is closed, and the longest pause allowed inside a
+    /// request's body (1 to 300).
     #[arg(
         long,
         env = "HEADER_READ_TIMEOUT",
