@@ -87,6 +87,19 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(trace)
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::map_request(sane_request_id))
+}
+
+/// A client's `x-request-id` is kept only when it is 1 to 128 visible
+/// ASCII characters; any other is dropped, and the request gets a fresh
+/// id, so logs cannot be fed long or forged lines through it.
+async fn sane_request_id(mut request: Request<axum::body::Body>) -> Request<axum::body::Body> {
+    let sane = |id: &[u8]| (1..=128).contains(&id.len()) && id.iter().all(u8::is_ascii_graphic);
+    let given = request.headers().get(REQUEST_ID);
+    if given.is_some_and(|id| !sane(id.as_bytes())) {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    request
 }
 
 /// Each request reaches no tenant's rows until its token is verified.
