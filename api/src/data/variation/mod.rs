@@ -153,6 +153,11 @@ pub fn counts_statement(
             ", d_key",
         ),
     };
+    // No value is bound before the FROM clause, so reading it first keeps
+    // the bound values in the order of the text.
+    let indicators =
+        selection.needs_indicators() || dimension.is_some_and(Dimension::needs_indicators);
+    let (with, from, threshold) = sql.lead_ratings(scope, selection, indicators);
     let counted = |name: &str, when: &str| {
         let inner = format!(", SUM(CASE WHEN {when} THEN 1 ELSE 0 END) AS {name}");
         let outer = format!(", CAST(SUM({name}) AS BIGINT) AS {name}");
@@ -162,7 +167,7 @@ pub fn counts_statement(
         counted("n", "r.outcome = 'level'"),
         counted(
             "secure",
-            "r.outcome = 'level' AND r.level >= w.secure_threshold",
+            &format!("r.outcome = 'level' AND r.level >= {threshold}"),
         ),
         counted("not_observed", "r.outcome = 'not_observed'"),
         counted("not_applicable", "r.outcome = 'not_applicable'"),
@@ -179,9 +184,6 @@ pub fn counts_statement(
         ));
     }
     let (inner, outer): (String, String) = columns.into_iter().unzip();
-    let indicators =
-        selection.needs_indicators() || dimension.is_some_and(Dimension::needs_indicators);
-    let (with, from) = sql.lead_ratings(scope, selection, indicators);
     // A group that holds whole visits (a school, subject, key stage, term or
     // year) is counted per visit first, then per group: its visits are the
     // per-visit rows with a level, with no COUNT(DISTINCT) and its sort. A
