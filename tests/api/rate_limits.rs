@@ -110,3 +110,33 @@ async fn refused_floods_spend_the_budget_and_a_spent_one_is_refused_unparsed() {
     })
     .await;
 }
+
+/// A CSV export is charged what the `variation` field costs (50,000), from
+/// the same budget as GraphQL: at 120,000 a minute, two go through and the
+/// third waits, and GraphQL then waits too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_spend_the_same_budget() {
+    let args = ["--rate-limit-per-minute", "120000"];
+    run_with(Store::Sqlite, &args, |app| async move {
+        app.import_schools().await;
+        app.import_core_protocol("2516").await;
+        let token = app.leader("2516");
+        let export = || {
+            (app.client()
+                .get(app.url("/export/variation.csv?protocolKey=trust-core")))
+            .bearer_auth(&token)
+            .send()
+        };
+        for _ in 0..2 {
+            assert_eq!(export().await.unwrap().status().as_u16(), 200);
+        }
+        let refused = export().await.unwrap();
+        assert_eq!(refused.status().as_u16(), 429);
+        assert!(refused.headers().contains_key("retry-after"));
+        let body: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+        let query = "{ variation(filter: { protocolKey: \"trust-core\" }) { minCellSize } }";
+        assert_eq!(app.post(&token, query, json!({})).await.0, 429);
+    })
+    .await;
+}

@@ -110,6 +110,14 @@ impl RateLimiter {
         self.take(caller, 0).map_err(|wait| wait.as_secs() + 1)
     }
 
+    /// Takes `cost` from the caller's budget for a request outside GraphQL
+    /// (the CSV export), or gives the whole seconds until it could; a cost
+    /// above a whole minute's budget waits the minute.
+    pub fn spend(&self, caller: &Caller, cost: u64) -> Result<(), u64> {
+        self.take(caller, cost)
+            .map_err(|wait| wait.as_secs().saturating_add(1).min(60))
+    }
+
     /// Spends up to `cost` of the caller's budget, as far as it goes.
     fn drain(&self, caller: &Caller, cost: u64) {
         if self.take(caller, cost).is_err() {

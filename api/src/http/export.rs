@@ -14,6 +14,10 @@ use crate::data::schools::{self, SchoolFilter};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
+/// What one export costs of the caller's rate budget: the cost of an
+/// analytics field in GraphQL.
+const EXPORT_COST: u64 = 50_000;
+
 pub(super) async fn variation_csv(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -24,6 +28,11 @@ pub(super) async fn variation_csv(
         Err(response) => return *response,
     };
     tracing::Span::current().record("trust.id", caller.scope.trust.as_str());
+    // The export builds the same report as the `variation` field and is
+    // charged what that field costs.
+    if let Err(seconds) = state.rate.spend(&caller, EXPORT_COST) {
+        return super::rate_limited(seconds);
+    }
     let scope = &caller.scope;
     let params: ExportParams = match serde_urlencoded::from_str(&query.unwrap_or_default()) {
         Ok(params) => params,

@@ -204,7 +204,7 @@ async fn graphql_shaped_limit(response: Response) -> Response {
 }
 
 /// 429 for a caller whose budget is spent, before the request is read.
-fn rate_limited(seconds: u64) -> Response {
+pub(super) fn rate_limited(seconds: u64) -> Response {
     let message = format!("your query-cost budget is spent: retry in {seconds} s");
     let body = json!({ "errors": [{ "message": message,
         "extensions": { "code": "RATE_LIMITED", "retryAfter": seconds } }] });
