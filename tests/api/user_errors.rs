@@ -227,3 +227,26 @@ on_both_stores!(
     a_broken_rule_answers_in_the_payload_while_roles_and_malformed_requests_stay_top_level,
     another_trusts_record_is_refused_exactly_like_a_made_up_id,
 );
+
+/// A visit of a submitted walk cannot be deleted, and the error points at
+/// the input's own field, `visitId`.
+async fn deleting_a_locked_visit_names_the_visit(app: TestApp) {
+    app.import_schools().await;
+    let protocol = app.import_core_protocol("2516").await;
+    let leader = app.leader("2516");
+    let walk = create_walk(&app, &leader, walk_input(137106, &protocol, "2025-10-07")).await;
+    let visit = add_visit(&app, &leader, &walk, "English", 7).await;
+    crate::walks::submit(&app, &leader, &walk).await;
+    let delete = "mutation($input: DeleteVisitInput!) { deleteVisit(input: $input) {
+      deletedVisitId userErrors { field code } } }";
+    let body = app
+        .graphql(&leader, delete, json!({ "input": { "visitId": visit } }))
+        .await;
+    assert_eq!(
+        body["data"]["deleteVisit"],
+        json!({ "deletedVisitId": null,
+                "userErrors": [{ "field": ["visitId"], "code": "BAD_USER_INPUT" }] })
+    );
+}
+
+on_both_stores!(deleting_a_locked_visit_names_the_visit);

@@ -10,6 +10,7 @@ use super::user_error::{UserError, payload, settle};
 use super::walk::Walk;
 use super::{db, ids, writer};
 use crate::data::visits;
+use crate::error::ApiError;
 
 pub use feed::FeedQuery;
 pub use upsert::UpsertMutation;
@@ -56,7 +57,18 @@ impl SyncMutation {
         let caller = writer(ctx)?;
         let outcome = async {
             let id = ids::known(ids::VISIT, &input.visit_id)?;
-            let walk = visits::delete(db(ctx), caller, id, input.expected_version).await?;
+            let deleted = visits::delete(db(ctx), caller, id, input.expected_version).await;
+            // The walk's state is checked by its id, but this input names
+            // the visit: point the error there.
+            let walk = deleted.map_err(|err| match err {
+                ApiError::Invalid { field, message } if field.as_deref() == Some("walkId") => {
+                    ApiError::Invalid {
+                        field: Some("visitId".into()),
+                        message,
+                    }
+                }
+                other => other,
+            })?;
             Ok(DeleteVisitPayload {
                 deleted_visit_id: Some(input.visit_id),
                 walk: Some(Walk(walk)),
