@@ -46,6 +46,7 @@ mod production;
 mod protocols;
 mod rate_limits;
 mod rating_references;
+mod request_ids;
 mod roles;
 mod row_security;
 mod schema;
