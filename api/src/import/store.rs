@@ -37,11 +37,11 @@ where
 {
     let columns = <<A::Entity as EntityTrait>::Column as Iterable>::iter().count();
     let as_json = on_conflict.is_none() && db.get_database_backend() == DatabaseBackend::Postgres;
-    let chunk_rows = match (on_conflict, as_json) {
-        (Some(_), _) => UPSERT_ROWS,
-        (None, true) => JSON_ROWS,
-        (None, false) => CHUNK_VALUES / columns.max(1),
+    let bound_rows = match on_conflict {
+        Some(_) => UPSERT_ROWS,
+        None => CHUNK_VALUES / columns.max(1),
     };
+    let chunk_rows = if as_json { JSON_ROWS } else { bound_rows };
     let mut rows = rows.into_iter().map(IntoActiveModel::into_active_model);
     loop {
         let chunk: Vec<A> = rows.by_ref().take(chunk_rows).collect();
@@ -54,15 +54,22 @@ where
                 .context("cannot write rows")?;
             continue;
         }
-
-        let mut insert = <A::Entity as EntityTrait>::insert_many(chunk);
-        if let Some(rule) = on_conflict {
-            insert = insert.on_conflict(rule.clone());
+        // Bound value by value, in statements under the bound-value limit.
+        let mut chunk = chunk.into_iter();
+        loop {
+            let part: Vec<A> = chunk.by_ref().take(bound_rows).collect();
+            if part.is_empty() {
+                break;
+            }
+            let mut insert = <A::Entity as EntityTrait>::insert_many(part);
+            if let Some(rule) = on_conflict {
+                insert = insert.on_conflict(rule.clone());
+            }
+            insert
+                .exec_without_returning(db)
+                .await
+                .context("cannot write rows")?;
         }
-        insert
-            .exec_without_returning(db)
-            .await
-            .context("cannot write rows")?;
     }
 }
 
