@@ -252,3 +252,22 @@ on_both_stores!(
     a_malformed_date_is_bad_user_input_and_writes_nothing,
     a_walk_needs_exactly_one_lead_and_a_submitted_walk_is_locked,
 );
+
+/// A subscription, which the schema does not offer, is one validation
+/// error, reported once.
+async fn a_subscription_is_refused_once(app: TestApp) {
+    app.create_trust("2516").await;
+    let (status, body) = app
+        .post(&app.leader("2516"), "subscription { x }", json!({}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let errors = body["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{body}");
+    assert_eq!(errors[0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(
+        errors[0]["message"],
+        "Schema is not configured for subscriptions."
+    );
+}
+
+on_both_stores!(a_subscription_is_refused_once);

@@ -60,13 +60,16 @@ async fn execute(
     let limit = Duration::from_millis(state.limits.execution_timeout_ms);
     let request = request.data(caller.clone()).data(loaders);
     let run = (state.schema).execute(request.data(Failures::default()), &caller);
-    let response = match stoppable {
+    let mut response = match stoppable {
         true => match tokio::time::timeout(limit, run).await {
             Ok(response) => response,
             Err(_) => return timed_out(media, limit),
         },
         false => run.await,
     };
+    // Two validation rules can report the same fault (a subscription on a
+    // schema without them, say): each is sent once.
+    response.errors.dedup();
     crate::observe::note_response(&response);
 
     let failed = before_execution(&response);
