@@ -83,14 +83,16 @@ impl Sql {
     /// The walk lead's ratings of the selection, for the counts statement:
     /// a `WITH` clause, the `FROM … WHERE …` that follows the select list
     /// (binding in the order of the text), and the secure threshold's
-    /// column. On PostgreSQL: The selected walks (with
-    /// their protocol's threshold and lead) and, when `indicators`, the
-    /// trust's indicators `i` and focus areas `fa` are read once each into
-    /// materialised tables; only then are visits and ratings read, by
-    /// index, from the walks. Joined as plain tables, PostgreSQL
-    /// underestimates every step (each key repeats the trust) and looked
-    /// an indicator, focus area, protocol and team up again for every
-    /// rating: 8 to 11 buffers a rating instead of about 2.
+    /// column.
+    ///
+    /// On PostgreSQL the selected walks (with their protocol's threshold
+    /// and lead) and, when `indicators`, the trust's indicators `i` and
+    /// focus areas `fa` are read once each into materialised tables; only
+    /// then are visits and ratings read, by index, from the walks. Joined
+    /// as plain tables, PostgreSQL underestimates every step (each key
+    /// repeats the trust) and looked an indicator, focus area, protocol
+    /// and team up again for every rating: 8 to 11 buffers a rating
+    /// instead of about 2.
     pub(super) fn lead_ratings(
         &mut self,
         scope: &Scope,
@@ -100,16 +102,11 @@ impl Sql {
         if self.backend != DatabaseBackend::Postgres {
             // SQLite plans the plain joins well and the materialised walks
             // badly (three years by term went from 74 ms to timing out).
-            let joins = Sql::joins(indicators);
-            let conditions = self.conditions(scope, selection);
-            let from = format!(
-                "FROM ratings r {joins} \
-                 JOIN protocols p ON p.trust_id = w.trust_id AND p.id = w.protocol_id \
-                 JOIN walk_observers wo ON wo.trust_id = w.trust_id AND wo.walk_id = w.id \
-                   AND wo.observer_id = r.observer_id \
-                 WHERE {conditions} AND wo.role = 'lead'"
+            return (
+                String::new(),
+                self.plain_lead_ratings(scope, selection, indicators),
+                "p.secure_threshold",
             );
-            return (String::new(), from, "p.secure_threshold");
         }
         let trust = self.bind(scope.trust.clone());
         let protocols = self.bind_list(&selection.protocols);
@@ -131,14 +128,14 @@ impl Sql {
         // Joined by id alone: each holds only the trust's rows, and a join
         // on the trust would let the planner pair every walk with every
         // indicator before reading a rating.
+        // PostgreSQL's numbered placeholders may repeat: the trust is
+        // bound once.
         if indicators {
-            let trust = self.bind(scope.trust.clone());
-            let again = self.bind(scope.trust.clone());
             with.push_str(&format!(
                 ", i AS MATERIALIZED (SELECT id, code, focus_area_id FROM indicators \
                    WHERE trust_id = {trust}), \
                  fa AS MATERIALIZED (SELECT id, key, lens FROM focus_areas \
-                   WHERE trust_id = {again})"
+                   WHERE trust_id = {trust})"
             ));
             from.push_str(" JOIN i ON i.id = r.indicator_id JOIN fa ON fa.id = i.focus_area_id");
         }
@@ -148,6 +145,24 @@ impl Sql {
             from.push_str(&format!(" WHERE {}", conditions.join(" AND ")));
         }
         (with, from, "w.secure_threshold")
+    }
+
+    /// [`Sql::lead_ratings`]'s `FROM … WHERE …` as plain joins, for SQLite.
+    fn plain_lead_ratings(
+        &mut self,
+        scope: &Scope,
+        selection: &Selection,
+        indicators: bool,
+    ) -> String {
+        let joins = Sql::joins(indicators);
+        let conditions = self.conditions(scope, selection);
+        format!(
+            "FROM ratings r {joins} \
+             JOIN protocols p ON p.trust_id = w.trust_id AND p.id = w.protocol_id \
+             JOIN walk_observers wo ON wo.trust_id = w.trust_id AND wo.walk_id = w.id \
+               AND wo.observer_id = r.observer_id \
+             WHERE {conditions} AND wo.role = 'lead'"
+        )
     }
 
     /// `WHERE` conditions for the scope's trust and the selection, on
