@@ -28,11 +28,6 @@ pub(super) async fn variation_csv(
         Err(response) => return *response,
     };
     tracing::Span::current().record("trust.id", caller.scope.trust.as_str());
-    // The export builds the same report as the `variation` field and is
-    // charged what that field costs.
-    if let Err(seconds) = state.rate.spend(&caller, EXPORT_COST) {
-        return super::rate_limited(seconds);
-    }
     let scope = &caller.scope;
     let params: ExportParams = match serde_urlencoded::from_str(&query.unwrap_or_default()) {
         Ok(params) => params,
@@ -43,6 +38,11 @@ pub(super) async fn variation_csv(
             });
         }
     };
+    // The export builds the same report as the `variation` field and is
+    // charged what that field costs, once the request reads as one.
+    if let Err(seconds) = state.rate.spend(&caller, EXPORT_COST) {
+        return super::rate_limited(seconds);
+    }
     let built = async {
         crate::analytics::filter::may_read_figures(&caller)?;
         let (filter, grouping) = params.read()?;
