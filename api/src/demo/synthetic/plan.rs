@@ -68,21 +68,33 @@ pub(super) fn difficulties(seed: u64, indicators: usize) -> Vec<f64> {
     (0..indicators).map(|_| 0.3 * rng.normal()).collect()
 }
 
+/// Trusts are planned in blocks of this many. A block's share of the schools
+/// and walks follows from its size alone, so a trust's schools, walks and
+/// ratings are the same whatever the number of trusts after it: the scale
+/// bench asks about the same trust's same data at every size.
+const BLOCK: usize = 4;
+
 /// The trusts, schools and walk counts of `size`.
 pub(super) fn plan(size: &SyntheticSize) -> Vec<TrustPlan> {
-    let (trusts, terms) = (u64::from(size.trusts), u64::from(size.years) * 3);
+    let (trusts, terms) = (size.trusts as usize, u64::from(size.years) * 3);
     let size_weights: Vec<f64> = (0..trusts)
         .map(|t| {
-            let u = SplitMix64::stream(size.seed, &[TRUST_STREAM, t]).unit();
+            let u = SplitMix64::stream(size.seed, &[TRUST_STREAM, t as u64]).unit();
             0.3 + 3.0 * u * u
         })
         .collect();
-    let schools_per_trust = apportion(u64::from(size.schools), &size_weights, 1);
+    let blocks: Vec<&[f64]> = size_weights.chunks(BLOCK).collect();
+    let block_sizes: Vec<f64> = blocks.iter().map(|b| b.len() as f64).collect();
+    // At least one school a trust: a block's share is at least its size,
+    // since there are at least as many schools as trusts.
+    let schools_per_block = apportion(u64::from(size.schools), &block_sizes, 0);
+    let schools_per_trust = (blocks.iter().zip(schools_per_block))
+        .flat_map(|(weights, schools)| apportion(schools, weights, 1));
 
     let mut urn = FIRST_URN;
     let mut plans = Vec::new();
     let mut weights = Vec::new();
-    for (t, count) in schools_per_trust.into_iter().enumerate() {
+    for (t, count) in schools_per_trust.enumerate() {
         let mut rng = SplitMix64::stream(size.seed, &[TRUST_STREAM, t as u64]);
         rng.unit();
         // Some trusts are consistent, others far less so; most improve a little.
@@ -118,7 +130,15 @@ pub(super) fn plan(size: &SyntheticSize) -> Vec<TrustPlan> {
         });
     }
 
-    let walks = apportion(size.walks(), &weights, 0);
+    let walks_per_block = apportion(size.walks(), &block_sizes, 0);
+    let mut walks = Vec::new();
+    let mut first_school = 0;
+    for (block, block_walks) in plans.chunks(BLOCK).zip(walks_per_block) {
+        let schools: usize = block.iter().map(|t| t.schools.len()).sum();
+        let block_weights = &weights[first_school..first_school + schools];
+        walks.extend(apportion(block_walks, block_weights, 0));
+        first_school += schools;
+    }
     let all = plans.iter_mut().flat_map(|t| t.schools.iter_mut());
     for (school, walks) in all.zip(walks) {
         // Walk j of the school's k walks falls in term j * terms / k.
@@ -132,4 +152,47 @@ pub(super) fn plan(size: &SyntheticSize) -> Vec<TrustPlan> {
         }
     }
     plans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each school's URN and walks per term, trust by trust.
+    fn walks_by_school(plans: &[TrustPlan]) -> Vec<Vec<(i32, Vec<u64>)>> {
+        let school = |s: &SchoolPlan| (s.urn, s.walks_per_term.clone());
+        (plans.iter())
+            .map(|t| t.schools.iter().map(school).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_trust_keeps_its_schools_and_walks_when_more_trusts_follow() {
+        let four = walks_by_school(&plan(&SyntheticSize::new(150_000, 4)));
+        for trusts in [8, 40, 400] {
+            let size = SyntheticSize::new(37_500 * u64::from(trusts), trusts);
+            let more = walks_by_school(&plan(&size));
+            assert_eq!(more.len(), trusts as usize);
+            assert_eq!(more[..4], four[..], "{trusts} trusts");
+        }
+    }
+
+    #[test]
+    fn the_parts_add_up_to_what_was_asked_when_blocks_are_uneven() {
+        // 7 trusts: a block of four and one of three; 100 schools, 1,000 walks.
+        let size = SyntheticSize {
+            schools: 100,
+            ..SyntheticSize::new(24_000, 7)
+        };
+        let plans = plan(&size);
+        let schools: Vec<usize> = plans.iter().map(|t| t.schools.len()).collect();
+        let walks: u64 = (plans.iter().flat_map(|t| &t.schools))
+            .flat_map(|s| &s.walks_per_term)
+            .sum();
+
+        assert_eq!(plans.len(), 7);
+        assert_eq!(schools.iter().sum::<usize>(), 100);
+        assert!(schools.iter().all(|&n| n >= 1), "{schools:?}");
+        assert_eq!(walks, 1_000);
+    }
 }
