@@ -125,12 +125,14 @@ pub fn counts_statement(
     selection: &Selection,
     dimension: Option<Dimension>,
 ) -> sea_orm::Statement {
-    let mut sql = Sql::new(backend);
+    let indicators =
+        selection.needs_indicators() || dimension.is_some_and(Dimension::needs_indicators);
+    let mut sql = Sql::for_lead_ratings(backend, indicators);
     let group = match dimension {
         None => String::new(),
-        Some(Dimension::Lens) => "fa.lens".to_owned(),
-        Some(Dimension::FocusArea) => "fa.key".to_owned(),
-        Some(Dimension::Indicator) => "i.code".to_owned(),
+        Some(Dimension::Lens) => sql.indicator("lens"),
+        Some(Dimension::FocusArea) => sql.indicator("key"),
+        Some(Dimension::Indicator) => sql.indicator("code"),
         Some(Dimension::Subject) => "v.subject".to_owned(),
         Some(Dimension::KeyStage) => "COALESCE(v.key_stage, '')".to_owned(),
         Some(Dimension::Term) => format!("{}, {}", sql.academic_year(), sql.term()),
@@ -155,8 +157,6 @@ pub fn counts_statement(
     };
     // No value is bound before the FROM clause, so reading it first keeps
     // the bound values in the order of the text.
-    let indicators =
-        selection.needs_indicators() || dimension.is_some_and(Dimension::needs_indicators);
     let (with, from, threshold) = sql.lead_ratings(scope, selection, indicators);
     let counted = |name: &str, when: &str| {
         let inner = format!(", SUM(CASE WHEN {when} THEN 1 ELSE 0 END) AS {name}");

@@ -6,6 +6,9 @@ use sea_orm::{DatabaseBackend, Statement, Value};
 use super::Selection;
 use crate::auth::Scope;
 
+/// A rating's place in the arrays of `i` (see [`Sql::lead_ratings`]).
+const AT: &str = "array_position((SELECT id FROM i), r.indicator_id)";
+
 /// Walk states whose ratings count: submitted, and everything after it.
 pub(super) const COUNTED_STATES: &str = "('submitted', 'debriefed', 'closed')";
 
@@ -13,6 +16,9 @@ pub(super) const COUNTED_STATES: &str = "('submitted', 'debriefed', 'closed')";
 pub(super) struct Sql {
     backend: DatabaseBackend,
     values: Vec<Value>,
+    /// Indicator attributes are read from the arrays of `i` (see
+    /// [`Sql::lead_ratings`]) instead of joined tables `i` and `fa`.
+    indicator_arrays: bool,
 }
 
 impl Sql {
@@ -20,6 +26,25 @@ impl Sql {
         Sql {
             backend,
             values: Vec::new(),
+            indicator_arrays: false,
+        }
+    }
+
+    /// A statement for [`Sql::lead_ratings`] that reads indicators when
+    /// `indicators`: on PostgreSQL, as arrays.
+    pub(super) fn for_lead_ratings(backend: DatabaseBackend, indicators: bool) -> Sql {
+        Sql {
+            indicator_arrays: indicators && backend == DatabaseBackend::Postgres,
+            ..Sql::new(backend)
+        }
+    }
+
+    /// A rating's indicator `code`, focus area `key` or `lens`.
+    pub(super) fn indicator(&self, attribute: &str) -> String {
+        match (self.indicator_arrays, attribute) {
+            (true, _) => format!("(SELECT {attribute} FROM i)[{AT}]"),
+            (false, "code") => "i.code".to_owned(),
+            (false, _) => format!("fa.{attribute}"),
         }
     }
 
@@ -86,9 +111,10 @@ impl Sql {
     /// column.
     ///
     /// On PostgreSQL the selected walks (with their protocol's threshold
-    /// and lead) and, when `indicators`, the trust's indicators `i` and
-    /// focus areas `fa` are read once each into materialised tables; only
-    /// then are visits and ratings read, by index, from the walks. Joined
+    /// and lead) and, when `indicators`, the selected versions' indicators
+    /// (`i`, one row of arrays) are read once each into materialised
+    /// tables; only then are visits and ratings read, by index, from the
+    /// walks. Joined
     /// as plain tables, PostgreSQL underestimates every step (each key
     /// repeats the trust) and looked an indicator, focus area, protocol
     /// and team up again for every rating: 8 to 11 buffers a rating
@@ -125,21 +151,27 @@ impl Sql {
              JOIN ratings r ON r.trust_id = v.trust_id AND r.visit_id = v.id \
                AND r.observer_id = w.lead_id"
             .to_owned();
-        // Joined by id alone: each holds only the trust's rows, and a join
-        // on the trust would let the planner pair every walk with every
-        // indicator before reading a rating.
-        // PostgreSQL's numbered placeholders may repeat: the trust is
-        // bound once.
+        // The selected versions' indicators, with their focus area's key and
+        // lens, as one row of arrays: a rating finds its indicator by its
+        // place in `id`. Joined as a table, the planner (expecting a handful
+        // of ratings) compared each rating with every indicator and focus
+        // area, which cost as much as reading the ratings (docs/plans.md).
+        // PostgreSQL's numbered placeholders may repeat: the trust and the
+        // versions are bound once.
         if indicators {
             with.push_str(&format!(
-                ", i AS MATERIALIZED (SELECT id, code, focus_area_id FROM indicators \
-                   WHERE trust_id = {trust}), \
-                 fa AS MATERIALIZED (SELECT id, key, lens FROM focus_areas \
-                   WHERE trust_id = {trust})"
+                ", i AS MATERIALIZED (SELECT array_agg(i.id) AS id, array_agg(i.code) AS code, \
+                   array_agg(fa.key) AS key, array_agg(fa.lens) AS lens \
+                   FROM indicators i JOIN focus_areas fa ON fa.trust_id = i.trust_id \
+                     AND fa.id = i.focus_area_id \
+                   WHERE i.trust_id = {trust} AND i.protocol_id IN {protocols})"
             ));
-            from.push_str(" JOIN i ON i.id = r.indicator_id JOIN fa ON fa.id = i.focus_area_id");
         }
         let mut conditions = self.indicator_conditions(selection);
+        if indicators {
+            // As the join did, leave out a rating of another version's indicator.
+            conditions.push(format!("{AT} IS NOT NULL"));
+        }
         conditions.extend(self.visit_conditions(selection));
         if !conditions.is_empty() {
             from.push_str(&format!(" WHERE {}", conditions.join(" AND ")));
@@ -198,14 +230,16 @@ impl Sql {
     pub(super) fn indicator_conditions(&mut self, selection: &Selection) -> Vec<String> {
         let mut parts = Vec::new();
         if let Some(lens) = &selection.lens {
-            parts.push(format!("fa.lens = {}", self.bind(lens.clone())));
+            let lens = self.bind(lens.clone());
+            parts.push(format!("{} = {lens}", self.indicator("lens")));
         }
         if let Some(key) = &selection.focus_area {
-            parts.push(format!("fa.key = {}", self.bind(key.clone())));
+            let key = self.bind(key.clone());
+            parts.push(format!("{} = {key}", self.indicator("key")));
         }
         if !selection.indicator_codes.is_empty() {
             let codes = self.bind_list(&selection.indicator_codes);
-            parts.push(format!("i.code IN {codes}"));
+            parts.push(format!("{} IN {codes}", self.indicator("code")));
         }
         parts
     }
