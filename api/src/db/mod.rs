@@ -53,6 +53,11 @@ async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .connect_timeout(timeout)
         .acquire_timeout(timeout)
         .sqlx_logging(false)
+        // No ping before each statement: on PostgreSQL the tenant hook below
+        // already makes a round trip on every connection taken, and a
+        // connection found broken is dropped and another taken. SQLite's
+        // are in-process.
+        .test_before_acquire(false)
         // SQLite: readers never block the writer, and a writer waits its turn.
         .map_sqlx_sqlite_opts(move |sqlite| {
             sqlite
