@@ -179,29 +179,37 @@ pub async fn build(
         Grouping::By(d) | Grouping::SchoolBy(d) => Some(d),
         Grouping::Trust | Grouping::School => None,
     };
-    let totals = match with_totals || dimension.is_none() {
-        true => {
-            let by_school = variation::counts(db, scope, &resolved.selection, None).await?;
-            Some(totals(&by_school, scope, &resolved))
+    // The two statements run side by side, each on its own connection.
+    let totals = async {
+        if !(with_totals || dimension.is_none()) {
+            return Ok(None);
         }
-        false => None,
+        let by_school = variation::counts(db, scope, &resolved.selection, None).await?;
+        Ok(Some(totals(&by_school, scope, &resolved)))
     };
-    let cells = match (grouping, &totals) {
-        (Grouping::By(d), _) => grouped(db, scope, &resolved, d, false).await?,
-        (Grouping::SchoolBy(d), _) => grouped(db, scope, &resolved, d, true).await?,
-        (Grouping::Trust, Some((trust, _))) => vec![GroupCell {
+    let grouped = async {
+        match grouping {
+            Grouping::By(d) => grouped(db, scope, &resolved, d, false).await.map(Some),
+            Grouping::SchoolBy(d) => grouped(db, scope, &resolved, d, true).await.map(Some),
+            Grouping::Trust | Grouping::School => Ok(None),
+        }
+    };
+    let (totals, grouped) = tokio::try_join!(totals, grouped)?;
+    let cells = match (grouped, &totals) {
+        (Some(cells), _) => cells,
+        (None, Some((trust, _))) if grouping == Grouping::Trust => vec![GroupCell {
             school_urn: None,
             key: Key::default(),
             cell: trust.clone(),
         }],
-        (Grouping::School, Some((_, comparison))) => (comparison.schools.iter())
+        (None, Some((_, comparison))) => (comparison.schools.iter())
             .map(|s| GroupCell {
                 school_urn: Some(s.school_urn),
                 key: Key::default(),
                 cell: s.cell.clone(),
             })
             .collect(),
-        (Grouping::Trust | Grouping::School, None) => Vec::new(),
+        (None, None) => Vec::new(),
     };
     let (trust, comparison) = totals.unzip();
     Ok(Report {
