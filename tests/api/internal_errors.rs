@@ -5,6 +5,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 
 use crate::helpers::TestApp;
+use crate::import_ratings::HEADER;
 use crate::on_both_stores;
 
 async fn a_database_fault_is_masked_and_names_the_request(app: TestApp) {
@@ -35,4 +36,36 @@ async fn a_database_fault_is_masked_and_names_the_request(app: TestApp) {
     }
 }
 
-on_both_stores!(a_database_fault_is_masked_and_names_the_request);
+/// Outside GraphQL too: an import that meets a database fault answers 500
+/// with the request's id and nothing of the database.
+async fn an_import_fault_names_the_request(app: TestApp) {
+    app.import_schools().await;
+    app.import_core_protocol("2516").await;
+    let backend = app.db().get_database_backend();
+    let drop = Statement::from_string(backend, "DROP TABLE walk_observers");
+    app.db().execute_raw(drop).await.unwrap();
+
+    let file = format!("{HEADER}\nW1,137106,2025-10-07,lead-a,V1,English,KS3,lead-a,lead,RL1,3\n");
+    let response = (app.client())
+        .post(app.url("/import/ratings?protocolKey=trust-core"))
+        .bearer_auth(app.leader("2516"))
+        .header("content-type", "text/csv")
+        .header("x-request-id", "req-import-report")
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 500);
+    assert_eq!(response.headers()["x-request-id"], "req-import-report");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({ "errors": [{ "message": "internal error", "extensions":
+            { "code": "INTERNAL_SERVER_ERROR", "requestId": "req-import-report" } }] })
+    );
+}
+
+on_both_stores!(
+    a_database_fault_is_masked_and_names_the_request,
+    an_import_fault_names_the_request,
+);

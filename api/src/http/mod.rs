@@ -22,6 +22,7 @@ mod export;
 mod graphql;
 mod import;
 mod media;
+mod named;
 mod params;
 pub mod persisted;
 
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         )
         .with_state(state)
         .layer(axum::middleware::from_fn(tenant_scope))
+        .layer(axum::middleware::from_fn(named::name_failures))
         .layer(axum::middleware::map_response(graphql_shaped_limit))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(cors(&state_origins))
