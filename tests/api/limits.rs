@@ -94,9 +94,45 @@ async fn documents_are_limited_in_bytes(app: TestApp) {
     assert_eq!(body["data"], Value::Null);
 }
 
+/// `{ viewer { subject } }` with an argument `a` holding `depth` nested lists.
+fn nested(depth: usize) -> String {
+    let list = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    format!("{{ viewer(a: {list}) {{ subject }} }}")
+}
+
+/// The parser descends once per bracket: a few thousand would overflow its
+/// stack and end the process, so deep nesting is refused before parsing.
+async fn deep_brackets_are_refused_unparsed(app: TestApp) {
+    app.create_trust("2516").await;
+    let token = app.leader("2516");
+    for depth in [127, 1500, 16_000] {
+        let (status, body) = app.post(&token, &nested(depth), json!({})).await;
+        assert_eq!(status, 400, "{depth}: {body}");
+        assert_eq!(refusal(&body), (json!("QUERY_TOO_DEEP"), json!(128)));
+    }
+    // At the limit (the braces and parentheses count too) the document is
+    // parsed, and `a` is no argument of `viewer`.
+    let body = app.graphql(&token, &nested(126), json!({})).await;
+    let code = &body["errors"][0]["extensions"]["code"];
+    assert_eq!(code, "GRAPHQL_VALIDATION_FAILED", "{body}");
+    // Brackets in strings and comments do not count; the server is still up.
+    let quoted = format!("{{ viewer {{ subject }} }} # {}\n", "[".repeat(3000));
+    let body = app.graphql(&token, &quoted, json!({})).await;
+    assert_eq!(body["data"]["viewer"]["subject"], "tester", "{body}");
+    let string = format!(
+        "query($s: String = \"{}\") {{ viewer {{ subject }} }}",
+        "{".repeat(3000)
+    );
+    // Parsed: only validation finds that `$s` is not used.
+    let body = app.graphql(&token, &string, json!({})).await;
+    let code = &body["errors"][0]["extensions"]["code"];
+    assert_eq!(code, "GRAPHQL_VALIDATION_FAILED", "{body}");
+}
+
 on_both_stores!(
     aliases_root_fields_and_directives_are_limited,
-    documents_are_limited_in_bytes
+    documents_are_limited_in_bytes,
+    deep_brackets_are_refused_unparsed,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -68,22 +68,63 @@ pub(super) fn params_from_query_string(text: &str) -> Result<Map<String, Value>,
     Ok(params)
 }
 
-/// A document longer than `limit` bytes is refused before it is parsed.
+/// The deepest nesting of brackets the parser is given: it descends once
+/// per level, and a few thousand levels would overflow its stack and end
+/// the process. Selections are limited far below this (`MAX_QUERY_DEPTH`).
+pub(super) const MOST_NESTING: usize = 128;
+
+/// The deepest nesting of `{`, `[` and `(` in a GraphQL document, outside
+/// strings and comments.
+fn nesting(document: &str) -> usize {
+    let (mut depth, mut most) = (0usize, 0usize);
+    let mut bytes = document.as_bytes().iter().copied().peekable();
+    while let Some(byte) = bytes.next() {
+        match byte {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                most = most.max(depth);
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            b'#' => while bytes.next_if(|&b| b != b'\n' && b != b'\r').is_some() {},
+            // A string, or a block string's quotes one pair at a time:
+            // either way its brackets are not counted.
+            b'"' => {
+                while let Some(b) = bytes.next() {
+                    match b {
+                        b'\\' => {
+                            bytes.next();
+                        }
+                        b'"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    most
+}
+
+/// A document longer than `limit` bytes, or nested past [`MOST_NESTING`],
+/// is refused before it is parsed.
 pub(super) fn document_fits(
     media: Media,
     params: &Map<String, Value>,
     limit: usize,
 ) -> Result<(), Box<Response>> {
-    let length = params
-        .get("query")
-        .and_then(Value::as_str)
-        .map_or(0, str::len);
-    if length <= limit {
+    let document = params.get("query").and_then(Value::as_str).unwrap_or("");
+    let length = document.len();
+    let body = if length > limit {
+        serde_json::json!({ "errors": [{
+            "message": format!("the query is {length} bytes long; the most this service parses is {limit}"),
+            "extensions": { "code": "QUERY_TOO_LARGE", "limit": limit } }] })
+    } else if nesting(document) > MOST_NESTING {
+        serde_json::json!({ "errors": [{
+            "message": format!("the query nests brackets more than {MOST_NESTING} deep"),
+            "extensions": { "code": "QUERY_TOO_DEEP", "limit": MOST_NESTING } }] })
+    } else {
         return Ok(());
-    }
-    let body = serde_json::json!({ "errors": [{
-        "message": format!("the query is {length} bytes long; the most this service parses is {limit}"),
-        "extensions": { "code": "QUERY_TOO_LARGE", "limit": limit } }] });
+    };
     let mut response = (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
     response
         .headers_mut()
