@@ -94,6 +94,16 @@ async fn imports_stay_in_the_callers_trust_and_schools(app: TestApp) {
     assert_eq!(status, 422);
     let only = json!([{ "line": 5, "message": "walk W2: school 138655 is not one of yours" }]);
     assert_eq!(faults(&body), only);
+    // It hears the same of a school outside the trust: nothing tells it
+    // which schools the trust has.
+    let outside = [
+        GOOD[0],
+        "W2,142070,2025-10-08,lead-c,V3,Science,KS4,lead-c,lead,RL1,n/a",
+    ];
+    let (status, body) = upload(&app, &school, "?protocolKey=trust-core", &outside).await;
+    assert_eq!(status, 422);
+    let message = "walk W2: school 142070 is not one of yours";
+    assert_eq!(faults(&body), json!([{ "line": 3, "message": message }]));
     // Observers do not import; nor does anyone without a token.
     let observer = app.token("2516", &[Role::Observer], None);
     let (status, body) = upload(&app, &observer, "?protocolKey=trust-core", &GOOD).await;

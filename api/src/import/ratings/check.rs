@@ -85,11 +85,13 @@ pub(super) fn faults(parsed: &Parsed, stored: &Stored<'_>) -> Vec<Fault> {
     let mut faults = Vec::new();
     for (name, walk) in &parsed.walks {
         let urn = walk.school_urn;
-        if !stored.schools.contains(&urn) {
-            let message = format!("walk {name}: school {urn} is not in the trust");
-            faults.push(Fault::at(walk.line, message));
-        } else if stored.scope.is_some_and(|urns| !urns.contains(&urn)) {
+        // A caller limited to some schools hears the same of every other
+        // school, in the trust or not, so it learns nothing of the trust's.
+        if stored.scope.is_some_and(|urns| !urns.contains(&urn)) {
             let message = format!("walk {name}: school {urn} is not one of yours");
+            faults.push(Fault::at(walk.line, message));
+        } else if !stored.schools.contains(&urn) {
+            let message = format!("walk {name}: school {urn} is not in the trust");
             faults.push(Fault::at(walk.line, message));
         }
         if stored.taken.imported.contains(name) {
