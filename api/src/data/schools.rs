@@ -76,6 +76,19 @@ pub async fn page(
     keyset::page(db, filtered(scope, filter)?, &LIST, &columns, window).await
 }
 
+/// The schools of the scope, only `urns` if given (a report's schools).
+pub async fn among(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    urns: Option<&[i32]>,
+) -> ApiResult<Vec<school::Model>> {
+    let mut query = visible(scope);
+    if let Some(urns) = urns {
+        query = query.filter(Column::Urn.is_in(urns.iter().copied()));
+    }
+    Ok(query.all(db).await?)
+}
+
 pub async fn by_urn(
     db: &impl ConnectionTrait,
     scope: &Scope,

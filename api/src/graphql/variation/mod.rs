@@ -9,11 +9,12 @@ mod coverage;
 use async_graphql::{Context, Enum, ID, InputObject, MergedObject, Object, Result};
 
 use super::protocol::{Lens, Protocol};
-use super::{Date, caller, db, ids};
+use super::{Date, caller, db, ids, loaders};
 use crate::analytics::cache::ReportCache;
 use crate::analytics::filter::{Filter, ProtocolChoice, Resolved, may_read_figures};
 use crate::analytics::report::{Grouping, Report};
 use crate::data::variation::Dimension;
+use crate::error::ApiError;
 use cell::VariationCell;
 use comparison::SchoolComparison;
 
@@ -211,12 +212,38 @@ impl FiguresQuery {
         let grouping = group_by.grouping(per_school);
         let look = ctx.look_ahead();
         let totals = look.field("trust").exists() || look.field("comparison").exists();
+        let names_schools = look
+            .field("comparison")
+            .field("schools")
+            .field("school")
+            .exists()
+            || (look.field("cells").field("school").exists()
+                && matches!(grouping, Grouping::School | Grouping::SchoolBy(_)));
+        let schools = resolved.selection.schools.clone();
         let cache = ctx.data_unchecked::<std::sync::Arc<ReportCache>>();
-        let report = cache
-            .report(db(ctx), scope, resolved, grouping, totals)
-            .await?;
+        let report = cache.report(db(ctx), scope, resolved, grouping, totals);
+        let (report, ()) = tokio::try_join!(report, async {
+            match names_schools {
+                true => schools_ahead(ctx, schools.as_deref()).await,
+                false => Ok(()),
+            }
+        })?;
         Ok(Some(Variation(report)))
     }
+}
+
+/// Loads the schools a report may name while the report is built, and
+/// keeps them in the request's school loader: their `school` fields then
+/// wait on no statement after the report's.
+async fn schools_ahead(ctx: &Context<'_>, urns: Option<&[i32]>) -> Result<(), ApiError> {
+    let scope = &caller(ctx)?.scope;
+    let found = crate::data::schools::among(db(ctx), scope, urns).await?;
+    let loaders = loaders(ctx);
+    loaders
+        .school
+        .feed_many(found.into_iter().map(|school| (school.urn, school)))
+        .await;
+    Ok(())
 }
 
 #[derive(MergedObject, Default)]

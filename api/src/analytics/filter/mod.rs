@@ -1,8 +1,10 @@
 //! What a caller asks the figures to cover, checked and resolved to protocol
 //! versions, dates and schools. Shared by GraphQL and the CSV export.
 
+mod checks;
+
 use chrono::NaiveDate;
-use entity::{Lens, ProtocolStatus, focus_area, indicator, protocol, scale_level};
+use entity::{Lens, ProtocolStatus, protocol};
 use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -10,6 +12,7 @@ use crate::auth::Scope;
 use crate::data::{protocols, trusts, variation::Selection};
 use crate::error::{ApiError, ApiResult};
 use crate::metrics::terms::{self, Term};
+use checks::same_scale;
 
 /// Which protocol the figures cover.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,47 +53,8 @@ pub fn may_read_figures(caller: &crate::auth::Caller) -> ApiResult<()> {
     ])
 }
 
-/// Key stages a visit may record.
-const KEY_STAGES: [&str; 6] = ["EYFS", "KS1", "KS2", "KS3", "KS4", "KS5"];
-
 /// Academic years whose dates the API's `Date` type can carry.
 const ACADEMIC_YEARS: std::ops::RangeInclusive<i32> = 1900..=2198;
-
-/// The levels of the versions' shared scale. Versions whose scales or
-/// secure thresholds differ are refused: their means and level counts would
-/// not mean the same thing.
-async fn same_scale(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    versions: &[protocol::Model],
-) -> ApiResult<Vec<i32>> {
-    let ids: Vec<Uuid> = versions.iter().map(|p| p.id).collect();
-    let rows = scale_level::Entity::find()
-        .filter(scale_level::Column::TrustId.eq(scope.trust.as_str()))
-        .filter(scale_level::Column::ProtocolId.is_in(ids))
-        .all(db)
-        .await?;
-    let scale_of = |version: &protocol::Model| {
-        let mut levels: Vec<i32> = (rows.iter())
-            .filter(|l| l.protocol_id == version.id)
-            .map(|l| l.value)
-            .collect();
-        levels.sort_unstable();
-        (levels, version.secure_threshold)
-    };
-    let first = versions.first().map(scale_of).unwrap_or_default();
-    if let Some(other) = versions.iter().find(|v| scale_of(v) != first) {
-        return Err(ApiError::invalid(
-            "protocolKey",
-            format!(
-                "version {} of {} has another scale or secure threshold; ask for one \
-                 version at a time with protocolId",
-                other.version, other.key
-            ),
-        ));
-    }
-    Ok(first.0)
-}
 
 /// A filter resolved against the caller's trust.
 #[derive(Debug, Clone)]
@@ -159,53 +123,6 @@ impl Filter {
         Ok((from, to))
     }
 
-    /// Refuses indicator codes, focus area keys and key stages that no
-    /// version covered has, so a typo is an error rather than empty figures.
-    async fn known_codes(
-        &self,
-        db: &impl ConnectionTrait,
-        scope: &Scope,
-        versions: &[Uuid],
-    ) -> ApiResult<()> {
-        if let Some(stage) = (self.key_stages.iter()).find(|k| !KEY_STAGES.contains(&k.as_str())) {
-            return Err(ApiError::invalid(
-                "keyStages",
-                format!("{stage:?} is not a key stage: EYFS, KS1, KS2, KS3, KS4 or KS5"),
-            ));
-        }
-        if !self.indicator_codes.is_empty() {
-            let known: Vec<String> = indicator::Entity::find()
-                .filter(indicator::Column::TrustId.eq(scope.trust.as_str()))
-                .filter(indicator::Column::ProtocolId.is_in(versions.to_vec()))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|i| i.code)
-                .collect();
-            if let Some(code) = self.indicator_codes.iter().find(|c| !known.contains(c)) {
-                return Err(ApiError::invalid(
-                    "indicatorCodes",
-                    format!("no version covered has an indicator {code:?}"),
-                ));
-            }
-        }
-        if let Some(key) = &self.focus_area {
-            let found = focus_area::Entity::find()
-                .filter(focus_area::Column::TrustId.eq(scope.trust.as_str()))
-                .filter(focus_area::Column::ProtocolId.is_in(versions.to_vec()))
-                .filter(focus_area::Column::Key.eq(key.as_str()))
-                .one(db)
-                .await?;
-            if found.is_none() {
-                return Err(ApiError::invalid(
-                    "focusArea",
-                    format!("no version covered has a focus area {key:?}"),
-                ));
-            }
-        }
-        Ok(())
-    }
-
     /// Resolves the filter for the scope; `None` when the protocol is not
     /// one the caller can see.
     pub async fn resolve(
@@ -236,7 +153,9 @@ impl Filter {
             return Err(ApiError::invalid("schoolUrns", "at most 1000 schools"));
         }
 
-        let versions = match &self.protocol {
+        // The statements that do not wait on one another run side by side:
+        // a version asked for by id is checked alongside its own lookup.
+        let (versions, trust, checks) = match &self.protocol {
             None => {
                 return Err(ApiError::invalid(
                     "protocolId",
@@ -244,30 +163,40 @@ impl Filter {
                 ));
             }
             Some(ProtocolChoice::Version(None)) => return Ok(None),
-            Some(ProtocolChoice::Version(Some(id))) => protocols::by_id(db, scope, *id)
-                .await?
-                .into_iter()
-                .collect(),
+            Some(ProtocolChoice::Version(Some(id))) => {
+                let ids = [*id];
+                let (version, trust, checks) = tokio::join!(
+                    protocols::by_id(db, scope, *id),
+                    trusts::of_scope(db, scope),
+                    self.checks(db, scope, &ids),
+                );
+                (version?.into_iter().collect(), trust, Some(checks))
+            }
             Some(ProtocolChoice::Key(key)) => {
-                protocol::Entity::find()
+                let versions = protocol::Entity::find()
                     .filter(protocol::Column::TrustId.eq(scope.trust.as_str()))
                     .filter(protocol::Column::Key.eq(key.as_str()))
                     .filter(protocol::Column::Status.ne(ProtocolStatus::Draft))
                     .order_by_asc(protocol::Column::Version)
-                    .all(db)
-                    .await?
+                    .all(db);
+                let (versions, trust) = tokio::join!(versions, trusts::of_scope(db, scope));
+                (versions?, trust, None)
             }
         };
         let versions: Vec<protocol::Model> = versions;
         if versions.is_empty() {
             return Ok(None);
         }
-        let Some(trust) = trusts::of_scope(db, scope).await? else {
+        let Some(trust) = trust? else {
             return Ok(None);
         };
         let ids: Vec<Uuid> = versions.iter().map(|p| p.id).collect();
-        let levels = same_scale(db, scope, &versions).await?;
-        self.known_codes(db, scope, &ids).await?;
+        let (rows, known) = match checks {
+            Some(checks) => checks,
+            None => self.checks(db, scope, &ids).await,
+        };
+        let levels = same_scale(&rows?, &versions)?;
+        known?;
 
         let schools = match (&scope.schools, self.schools.is_empty()) {
             (_, true) => None,
