@@ -90,6 +90,19 @@ async fn requests_without_a_valid_token_are_unauthenticated(app: TestApp) {
         .unwrap();
     assert_eq!(response.status().as_u16(), 401);
     assert_eq!(response.headers()["www-authenticate"], "Bearer");
+
+    // Two Authorization headers name no token, whichever comes first.
+    for pair in [[good.as_str(), "not-a-jwt"], ["not-a-jwt", good.as_str()]] {
+        let response = (app.client().post(app.url("/graphql")))
+            .header("Authorization", format!("Bearer {}", pair[0]))
+            .header("Authorization", format!("Bearer {}", pair[1]))
+            .json(&json!({ "query": VIEWER }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 401, "{pair:?}");
+        assert_eq!(response.json::<Value>().await.unwrap(), unauthenticated());
+    }
 }
 
 #[test]

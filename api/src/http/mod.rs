@@ -223,19 +223,14 @@ pub(super) fn too_large() -> Response {
     (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response()
 }
 
-/// The caller named by the `Authorization: Bearer` header. A token naming
+/// The caller named by the one `Authorization: Bearer` header. A token naming
 /// a trust that does not exist, or a school outside its trust, is refused
 /// like any other bad token, with no detail.
 pub(crate) async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Caller, Box<Response>> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim());
+    let token = crate::auth::bearer(headers);
     let verified = match token {
         Some(token) if !token.is_empty() => state.keys.verify(token).await,
         _ => Err(ApiError::Unauthenticated),

@@ -144,12 +144,7 @@ impl Metrics {
         let Some(wanted) = &self.token else {
             return true;
         };
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| Sha256::digest(token.trim().as_bytes()));
+        let given = crate::auth::bearer(headers).map(|token| Sha256::digest(token.as_bytes()));
         // Comparing digests tells a timing attacker nothing of the token.
         given.is_some_and(|given| given.as_slice() == wanted.as_slice())
     }
