@@ -5,8 +5,8 @@
 //! the version of the trust's data. A report is kept under that version,
 //! the caller's scope and the resolved question; any write moves the
 //! version on, so a read after it never finds the older report. The version
-//! is read before the report's data, so a kept report is never older than
-//! its key.
+//! is read before the report's data (alongside the question's resolution,
+//! which is part of the key), so a kept report is never older than its key.
 
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
@@ -29,6 +29,10 @@ struct Key {
     question: String,
 }
 
+/// A trust's data version as [`ReportCache::version`] read it: only that
+/// reading makes one.
+pub struct Version(Option<i64>);
+
 /// Kept reports, shared by the requests of one service; the least recently
 /// asked go first.
 pub struct ReportCache {
@@ -43,22 +47,32 @@ impl ReportCache {
         ReportCache { kept }
     }
 
-    /// The report `report::build` would give, kept or built.
+    /// The trust's data version, when reports are kept. Read it before, or
+    /// alongside, anything the report is built from, never after.
+    pub async fn version(&self, db: &impl ConnectionTrait, scope: &Scope) -> ApiResult<Version> {
+        Ok(Version(match &self.kept {
+            Some(_) => Some(feed::version(db, &scope.trust).await?),
+            None => None,
+        }))
+    }
+
+    /// The report `report::build` would give, kept under `version` or built.
     pub async fn report(
         &self,
         db: &impl ConnectionTrait,
         scope: &Scope,
+        version: Version,
         resolved: Resolved,
         grouping: Grouping,
         with_totals: bool,
     ) -> ApiResult<Report> {
-        let Some(kept) = &self.kept else {
+        let (Some(kept), Version(Some(version))) = (&self.kept, version) else {
             return report::build(db, scope, resolved, grouping, with_totals).await;
         };
         let key = Key {
             trust: scope.trust.clone(),
             schools: scope.schools.clone(),
-            version: feed::version(db, &scope.trust).await?,
+            version,
             question: format!("{resolved:?}|{grouping:?}|{with_totals}"),
         };
         let lock = || kept.lock().unwrap_or_else(|e| e.into_inner());

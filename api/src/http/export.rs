@@ -48,12 +48,12 @@ pub(super) async fn variation_csv(
         let (filter, grouping) = params.read()?;
         let resolved = (filter.resolve(&state.db, scope).await?)
             .ok_or_else(|| ApiError::NotFound("no such protocol".into()))?;
-        let report = report::build(&state.db, scope, resolved, grouping, false).await?;
-        let names: BTreeMap<i32, String> =
-            (schools::list(&state.db, scope, &SchoolFilter::default()).await?)
-                .into_iter()
-                .map(|s| (s.urn, s.name))
-                .collect();
+        let every_school = SchoolFilter::default();
+        let (report, schools) = tokio::try_join!(
+            report::build(&state.db, scope, resolved, grouping, false),
+            schools::list(&state.db, scope, &every_school),
+        )?;
+        let names: BTreeMap<i32, String> = (schools.into_iter()).map(|s| (s.urn, s.name)).collect();
         Ok::<_, ApiError>(csv(&report, grouping, &names))
     };
     match built.await {

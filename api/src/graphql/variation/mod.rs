@@ -205,10 +205,13 @@ impl FiguresQuery {
         #[graphql(default_with = "VariationGroupBy::School")] group_by: VariationGroupBy,
         #[graphql(desc = "Split each group by school.", default)] per_school: bool,
     ) -> Result<Option<Variation>> {
-        let Some(resolved) = filter.resolve(ctx).await? else {
+        let scope = &caller(ctx)?.scope;
+        let cache = ctx.data_unchecked::<std::sync::Arc<ReportCache>>();
+        let (resolved, version) = tokio::join!(filter.resolve(ctx), cache.version(db(ctx), scope));
+        let Some(resolved) = resolved? else {
             return Ok(None);
         };
-        let scope = &caller(ctx)?.scope;
+        let version = version?;
         let grouping = group_by.grouping(per_school);
         let look = ctx.look_ahead();
         let totals = look.field("trust").exists() || look.field("comparison").exists();
@@ -220,8 +223,7 @@ impl FiguresQuery {
             || (look.field("cells").field("school").exists()
                 && matches!(grouping, Grouping::School | Grouping::SchoolBy(_)));
         let schools = resolved.selection.schools.clone();
-        let cache = ctx.data_unchecked::<std::sync::Arc<ReportCache>>();
-        let report = cache.report(db(ctx), scope, resolved, grouping, totals);
+        let report = cache.report(db(ctx), scope, version, resolved, grouping, totals);
         let (report, ()) = tokio::try_join!(report, async {
             match names_schools {
                 true => schools_ahead(ctx, schools.as_deref()).await,
