@@ -4,7 +4,8 @@
 # the scale bench on it: the release server under wrk beside the same SQL
 # under pgbench. Loopback only.
 #
-#   bench/scale.sh [ratings, default 1500000] [seconds per run, default 10]
+#   bench/scale.sh [ratings, default 1500000] [seconds per run, default 10] [bench flags]
+#   bench/scale.sh 1500000 10 --only 1 --rounds 3   # scenario 1, three runs each
 #   STORE=sqlite bench/scale.sh 1500000      # the embedded store instead
 #   PG=postgres://postgres@127.0.0.1:5432 bench/scale.sh   # another loopback server
 set -euo pipefail
@@ -45,4 +46,4 @@ if [ "$SEEDED" != 1 ]; then
     exit 1
   fi
 fi
-target/release/examples/scale_bench --database-url "$URL" --seconds "$SECONDS_PER_RUN"
+target/release/examples/scale_bench --database-url "$URL" --seconds "$SECONDS_PER_RUN" "${@:3}"

@@ -160,3 +160,57 @@ async fn a_page_of_the_feed_runs_the_same_statements_for_few_changes_or_many(app
 }
 
 on_both_stores!(a_page_of_the_feed_runs_the_same_statements_for_few_changes_or_many);
+
+/// Scenario 1 of the scale bench: a term by indicator per school, naming
+/// each cell's school and each compared school.
+async fn a_report_by_school_names_its_schools_in_seven_statements(app: TestApp) {
+    let schools = std::fs::read(crate::helpers::data_file("metrics-fixture/schools.csv")).unwrap();
+    api::import::gias::import_schools(app.db(), &schools)
+        .await
+        .unwrap();
+    let protocol = app.import_core_protocol("9001").await;
+    let file = crate::helpers::data_file("metrics-fixture/ratings.csv");
+    let text = std::fs::read_to_string(file).unwrap();
+    api::import::ratings::import_ratings(app.db(), "9001", "trust-core", text.as_bytes())
+        .await
+        .unwrap();
+    let token = app.leader("9001");
+    // A token's first request also checks its scope.
+    app.data(&token, "{ viewer { subject } }", json!({})).await;
+    let query = format!(
+        "{{ variation(filter: {{ protocolId: \"{protocol}\" }}, groupBy: INDICATOR, perSchool: true) {{
+             trust {{ n }} cells {{ school {{ urn name }} indicatorCode n }}
+             comparison {{ schools {{ school {{ urn name }} }} }} }} }}"
+    );
+    let (statements, data) = statements_for(&app, &token, &query).await;
+    // The version, the trust and the scale side by side; the trust's data
+    // version, which keys kept reports; then the two counts and the
+    // schools side by side.
+    assert_eq!(statements, 7);
+
+    let named = |list: &Value| -> Vec<(i64, String)> {
+        let mut named: Vec<(i64, String)> = (list.as_array().unwrap().iter())
+            .map(|item| &item["school"])
+            .map(|school| (school["urn"].as_i64().unwrap(), school["name"].to_string()))
+            .collect();
+        named.sort();
+        named.dedup();
+        named
+    };
+    // The fixture's schools file, read here: URN in the first column and
+    // name in the second.
+    let text = String::from_utf8(schools).unwrap();
+    let mut expected: Vec<(i64, String)> = (text.lines().skip(1))
+        .map(|line| line.split(',').collect::<Vec<_>>())
+        .filter(|fields| fields[6] == "9001")
+        .map(|fields| (fields[0].parse().unwrap(), format!("{:?}", fields[1])))
+        .collect();
+    expected.sort();
+    assert_eq!(named(&data["variation"]["cells"]), expected);
+    assert_eq!(named(&data["variation"]["comparison"]["schools"]), expected);
+    // 15 indicators rated at each of the six schools.
+    let cells = data["variation"]["cells"].as_array().unwrap().len();
+    assert_eq!(cells, 6 * 15);
+}
+
+on_both_stores!(a_report_by_school_names_its_schools_in_seven_statements);

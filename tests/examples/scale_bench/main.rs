@@ -55,6 +55,18 @@ pub struct Args {
     /// Ratings in scenario 5's file.
     #[arg(long, default_value_t = 150_000)]
     import_ratings: usize,
+    /// Only these scenarios (1 to 5, comma-separated); all when omitted.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<usize>,
+    /// Runs of scenarios 1 to 3 at each client count, each its own row.
+    #[arg(long, default_value_t = 1)]
+    rounds: usize,
+}
+
+impl Args {
+    fn runs(&self, scenario: usize) -> bool {
+        self.only.is_empty() || self.only.contains(&scenario)
+    }
 }
 
 /// Setting up reaches every trust's rows; the served requests their own.
@@ -165,6 +177,9 @@ async fn run(args: Args) -> Result<()> {
         .to_owned();
     let mut term_sql = None;
     for (n, (label, body, clients)) in scenarios.iter().enumerate() {
+        if !args.runs(n + 1) {
+            continue;
+        }
         let (answer, statements) = api.record(body).await?;
         let name = format!("s{}", n + 1);
         let sql = script(&dir, &name, &statements, false)?;
@@ -191,7 +206,10 @@ async fn run(args: Args) -> Result<()> {
             &api.token,
             "application/json",
         )?;
-        for &c in *clients {
+        let rounds = clients
+            .iter()
+            .flat_map(|&c| std::iter::repeat_n(c, args.rounds));
+        for c in rounds {
             let figures = wrk(&served.endpoint, &lua, c, args.seconds)?;
             let bench = match postgres {
                 true => Some(pgbench(url, &sql, c, (args.seconds, None), "prepared")?),
@@ -208,15 +226,20 @@ async fn run(args: Args) -> Result<()> {
     drop(served);
 
     // 1 again, as a dashboard repeats it: from kept reports.
-    let kept = Served::start(&args.api, &settings(url, &secret, true))?;
-    let lua = dir.join("s1.lua").display().to_string();
-    let figures = wrk(&kept.endpoint, &lua, 8, args.seconds)?;
-    row(&mut table, "1 repeated: kept reports", 8, figures, term_sql);
-    drop(kept);
+    if args.runs(1) {
+        let kept = Served::start(&args.api, &settings(url, &secret, true))?;
+        let lua = dir.join("s1.lua").display().to_string();
+        let figures = wrk(&kept.endpoint, &lua, 8, args.seconds)?;
+        row(&mut table, "1 repeated: kept reports", 8, figures, term_sql);
+    }
 
     let served = Served::start(&args.api, &plain)?;
-    import::feed(&args, &api, &served, &dir, &mut table).await?;
-    import::bulk(&args, &api, &served, &dir, &mut table, &trust).await?;
+    if args.runs(4) {
+        import::feed(&args, &api, &served, &dir, &mut table).await?;
+    }
+    if args.runs(5) {
+        import::bulk(&args, &api, &served, &dir, &mut table, &trust).await?;
+    }
     println!("\n{table}");
     Ok(())
 }
