@@ -4,7 +4,10 @@
 //! statements never depends on how many ids there are, or on how quickly
 //! each is polled.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+
+use async_graphql::dataloader::{CacheFactory, DataLoader, Loader};
 
 use async_graphql::{Context, ID};
 use uuid::Uuid;
@@ -63,9 +66,49 @@ fn pick<K: std::hash::Hash + Eq, V: Clone>(map: &HashMap<K, V>, id: Option<K>) -
     map.get(&id?).cloned()
 }
 
+/// When a lookup's loads run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Batching {
+    /// After the loaders' batching window, together with whatever else the
+    /// request asks of the same loaders meanwhile (one `node` field among
+    /// several aliases).
+    Window,
+    /// At once: the caller asks for every id it has in one lookup (`nodes`,
+    /// a page of the feed), so there is nothing to wait for.
+    Now,
+}
+
+/// The rows of `keys`, loaded as `batching` says.
+async fn fetch<K, L, C>(
+    loader: &DataLoader<L, C>,
+    keys: impl IntoIterator<Item = K>,
+    batching: Batching,
+) -> Result<HashMap<K, L::Value>, L::Error>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    L: Loader<K>,
+    C: CacheFactory,
+{
+    if batching == Batching::Window {
+        return loader.load_many(keys).await;
+    }
+    let mut seen = HashSet::new();
+    let keys: Vec<K> = (keys.into_iter())
+        .filter(|key| seen.insert(key.clone()))
+        .collect();
+    match keys.is_empty() {
+        true => Ok(HashMap::new()),
+        false => loader.loader().load(&keys).await,
+    }
+}
+
 /// The records `ids` name, in order; null for each id unknown to the
 /// caller.
-pub async fn find_all(ctx: &Context<'_>, ids: &[ID]) -> Result<Vec<Option<Node>>, ApiError> {
+pub async fn find_all(
+    ctx: &Context<'_>,
+    ids: &[ID],
+    batching: Batching,
+) -> Result<Vec<Option<Node>>, ApiError> {
     let loaders = loaders(ctx);
     let wanted: Vec<Option<Wanted>> = (ids.iter().map(ids::parts))
         .map(|part| part.map(|(kind, key)| Wanted { kind, key }))
@@ -81,15 +124,15 @@ pub async fn find_all(ctx: &Context<'_>, ids: &[ID]) -> Result<Vec<Option<Node>>
 
     let (protocols, areas, indicators, observers, walks, actions, highlights, visits, schools) =
         tokio::try_join!(
-            loaders.protocol.load_many(uuids(ids::PROTOCOL)),
-            loaders.focus_area.load_many(uuids(ids::FOCUS_AREA)),
-            loaders.indicator.load_many(uuids(ids::INDICATOR)),
-            loaders.observer.load_many(uuids(ids::OBSERVER)),
-            loaders.walk.load_many(walk_keys),
-            loaders.action.load_many(uuids(ids::ACTION)),
-            loaders.highlight.load_many(uuids(ids::HIGHLIGHT)),
-            loaders.visit.load_many(visit_keys),
-            loaders.school_in_scope.load_many(urns),
+            fetch(&loaders.protocol, uuids(ids::PROTOCOL), batching),
+            fetch(&loaders.focus_area, uuids(ids::FOCUS_AREA), batching),
+            fetch(&loaders.indicator, uuids(ids::INDICATOR), batching),
+            fetch(&loaders.observer, uuids(ids::OBSERVER), batching),
+            fetch(&loaders.walk, walk_keys, batching),
+            fetch(&loaders.action, uuids(ids::ACTION), batching),
+            fetch(&loaders.highlight, uuids(ids::HIGHLIGHT), batching),
+            fetch(&loaders.visit, visit_keys, batching),
+            fetch(&loaders.school_in_scope, urns, batching),
         )
         .map_err(load_failed)?;
     // What visibility hangs on: a visit's walk, a debrief's walk, a
@@ -108,10 +151,10 @@ pub async fn find_all(ctx: &Context<'_>, ids: &[ID]) -> Result<Vec<Option<Node>>
     });
     notes_of.retain(|urn| schools.contains_key(urn));
     let (visit_walks, debriefs, contexts, ratings) = tokio::try_join!(
-        loaders.walk.load_many(visits.values().map(|v| v.walk_id)),
-        loaders.debrief_of_walk.load_many(debriefs_of),
-        loaders.contexts_of_school.load_many(notes_of),
-        loaders.ratings_of_visit.load_many(ratings_of),
+        fetch(&loaders.walk, visits.values().map(|v| v.walk_id), batching),
+        fetch(&loaders.debrief_of_walk, debriefs_of, batching),
+        fetch(&loaders.contexts_of_school, notes_of, batching),
+        fetch(&loaders.ratings_of_visit, ratings_of, batching),
     )
     .map_err(load_failed)?;
 

@@ -15,7 +15,7 @@ use super::viewer::Trust;
 use super::walk::{Observer, Rating, Visit, Walk};
 use crate::error::ApiError;
 
-pub(super) use batch::find_all;
+pub(super) use batch::{Batching, find_all};
 
 /// Most ids one `nodes` call takes.
 const MAX_IDS: usize = 100;
@@ -41,7 +41,7 @@ pub enum Node {
 
 /// The record `id` names, if the caller may see it.
 pub(super) async fn find(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, ApiError> {
-    let found = find_all(ctx, std::slice::from_ref(id)).await?;
+    let found = find_all(ctx, std::slice::from_ref(id), Batching::Window).await?;
     Ok(found.into_iter().next().flatten())
 }
 
@@ -62,6 +62,6 @@ impl NodeQuery {
         if ids.len() > MAX_IDS {
             return Err(ApiError::invalid("ids", format!("at most {MAX_IDS} ids")).into());
         }
-        Ok(find_all(ctx, &ids).await?)
+        Ok(find_all(ctx, &ids, Batching::Now).await?)
     }
 }

@@ -7,7 +7,7 @@ use entity::change;
 
 use crate::data::feed;
 use crate::data::keyset::{Keyset, Page};
-use crate::graphql::node::{Node, find_all};
+use crate::graphql::node::{Batching, Node, find_all};
 use crate::graphql::page::{self, PageArgs, Paged};
 use crate::graphql::{caller, db, ids};
 
@@ -92,12 +92,13 @@ impl FeedQuery {
     ) -> Result<Paged<Change>> {
         let window = PageArgs::new(first, after, last, before).window(ctx, &feed::FEED)?;
         let mut rows = feed::page(db(ctx), &caller(ctx)?.scope, &window).await?;
-        // The records load in one batch per type before the edges resolve.
+        // The records load in one batch per type before the edges resolve, at
+        // once: the page asks for all of them here.
         let ids: Vec<ID> = (rows.rows.iter())
             .filter(|row| !row.deleted)
             .map(|row| ids::encode(&row.node_type, &row.node_key))
             .collect();
-        let mut records = find_all(ctx, &ids).await?.into_iter();
+        let mut records = find_all(ctx, &ids, Batching::Now).await?.into_iter();
         let entries = std::mem::take(&mut rows.rows).into_iter().map(|row| {
             let record = if row.deleted {
                 None
