@@ -1,8 +1,11 @@
 //! Protocol versions of the caller's trust. Every school of a trust may
 //! read its protocols, so school-scoped callers see them too.
 
-use entity::{focus_area, indicator, protocol, scale_level};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use entity::{ProtocolStatus, focus_area, indicator, protocol, scale_level, trust};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
+};
 use uuid::Uuid;
 
 use crate::auth::Scope;
@@ -78,4 +81,78 @@ pub async fn rules(
         focus_areas,
         indicators,
     }))
+}
+
+/// The versions a figure covers.
+#[derive(Clone, Copy)]
+pub enum Versions<'a> {
+    /// One version, by id.
+    Id(Uuid),
+    /// Every published or retired version of the protocol with this key.
+    Key(&'a str),
+}
+
+/// The versions a figure covers, oldest first, with their scale levels and
+/// the trust's smallest reported cell.
+pub struct Covered {
+    pub versions: Vec<protocol::Model>,
+    /// Each version's id beside each of its levels.
+    pub levels: Vec<(Uuid, i32)>,
+    pub min_cell_size: i32,
+}
+
+/// What a figure covers, in one statement: the versions joined to the
+/// trust and to their levels, a row per level. `None` when no version (or
+/// no trust) matches.
+pub async fn covered(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    which: Versions<'_>,
+) -> ApiResult<Option<Covered>> {
+    // Join conditions, not relations of the entities.
+    let of_trust = protocol::Entity::belongs_to(trust::Entity)
+        .from(protocol::Column::TrustId)
+        .to(trust::Column::Uid);
+    let its_levels = protocol::Entity::belongs_to(scale_level::Entity)
+        .from((protocol::Column::TrustId, protocol::Column::Id))
+        .to((
+            scale_level::Column::TrustId,
+            scale_level::Column::ProtocolId,
+        ));
+    let query = protocol::Entity::find()
+        .join(JoinType::InnerJoin, of_trust.into())
+        .join(JoinType::LeftJoin, its_levels.into())
+        .column_as(trust::Column::MinCellSize, "covered_min_cell_size")
+        .column_as(scale_level::Column::Value, "covered_level")
+        .filter(protocol::Column::TrustId.eq(scope.trust.as_str()));
+    let query = match which {
+        Versions::Id(id) => query.filter(protocol::Column::Id.eq(id)),
+        Versions::Key(key) => query
+            .filter(protocol::Column::Key.eq(key))
+            .filter(protocol::Column::Status.ne(ProtocolStatus::Draft)),
+    };
+    let query = query.order_by_asc(protocol::Column::Version);
+    let rows = db
+        .query_all_raw(query.build(db.get_database_backend()))
+        .await?;
+    let mut covered = Covered {
+        versions: Vec::new(),
+        levels: Vec::new(),
+        min_cell_size: 0,
+    };
+    for row in &rows {
+        let version = protocol::Model::from_query_result(row, "")?;
+        covered.min_cell_size = row.try_get("", "covered_min_cell_size")?;
+        if let Some(level) = row.try_get::<Option<i32>>("", "covered_level")? {
+            covered.levels.push((version.id, level));
+        }
+        if covered
+            .versions
+            .last()
+            .is_none_or(|last| last.id != version.id)
+        {
+            covered.versions.push(version);
+        }
+    }
+    Ok((!covered.versions.is_empty()).then_some(covered))
 }

@@ -1,6 +1,6 @@
 //! Checks of a filter against the protocol versions it covers.
 
-use entity::{focus_area, indicator, protocol, scale_level};
+use entity::{focus_area, indicator, protocol};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -11,30 +11,17 @@ use crate::error::{ApiError, ApiResult};
 /// Key stages a visit may record.
 const KEY_STAGES: [&str; 6] = ["EYFS", "KS1", "KS2", "KS3", "KS4", "KS5"];
 
-/// The scale levels of the versions with these ids.
-async fn scale_rows(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    ids: &[Uuid],
-) -> ApiResult<Vec<scale_level::Model>> {
-    Ok(scale_level::Entity::find()
-        .filter(scale_level::Column::TrustId.eq(scope.trust.as_str()))
-        .filter(scale_level::Column::ProtocolId.is_in(ids.to_vec()))
-        .all(db)
-        .await?)
-}
-
 /// The levels of the versions' shared scale. Versions whose scales or
 /// secure thresholds differ are refused: their means and level counts would
 /// not mean the same thing.
 pub(super) fn same_scale(
-    rows: &[scale_level::Model],
+    rows: &[(Uuid, i32)],
     versions: &[protocol::Model],
 ) -> ApiResult<Vec<i32>> {
     let scale_of = |version: &protocol::Model| {
         let mut levels: Vec<i32> = (rows.iter())
-            .filter(|l| l.protocol_id == version.id)
-            .map(|l| l.value)
+            .filter(|(id, _)| *id == version.id)
+            .map(|(_, level)| *level)
             .collect();
         levels.sort_unstable();
         (levels, version.secure_threshold)
@@ -53,25 +40,10 @@ pub(super) fn same_scale(
     Ok(first.0)
 }
 
-/// What [`Filter::checks`] found: the versions' scale levels, and whether
-/// the filter's codes are known to them.
-pub(super) type Checks = (ApiResult<Vec<scale_level::Model>>, ApiResult<()>);
-
 impl Filter {
-    /// The versions' scale levels and the check of the filter's codes
-    /// against them, side by side.
-    pub(super) async fn checks(
-        &self,
-        db: &impl ConnectionTrait,
-        scope: &Scope,
-        ids: &[Uuid],
-    ) -> Checks {
-        tokio::join!(scale_rows(db, scope, ids), self.known_codes(db, scope, ids))
-    }
-
     /// Refuses indicator codes, focus area keys and key stages that no
     /// version covered has, so a typo is an error rather than empty figures.
-    async fn known_codes(
+    pub(super) async fn known_codes(
         &self,
         db: &impl ConnectionTrait,
         scope: &Scope,

@@ -4,12 +4,13 @@
 mod checks;
 
 use chrono::NaiveDate;
-use entity::{Lens, ProtocolStatus, protocol};
-use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{Lens, protocol};
+use sea_orm::{ActiveEnum, ConnectionTrait};
 use uuid::Uuid;
 
 use crate::auth::Scope;
-use crate::data::{protocols, trusts, variation::Selection};
+use crate::data::protocols::{self, Versions};
+use crate::data::variation::Selection;
 use crate::error::{ApiError, ApiResult};
 use crate::metrics::terms::{self, Term};
 use checks::same_scale;
@@ -153,9 +154,7 @@ impl Filter {
             return Err(ApiError::invalid("schoolUrns", "at most 1000 schools"));
         }
 
-        // The statements that do not wait on one another run side by side:
-        // a version asked for by id is checked alongside its own lookup.
-        let (versions, trust, checks) = match &self.protocol {
+        let which = match &self.protocol {
             None => {
                 return Err(ApiError::invalid(
                     "protocolId",
@@ -163,39 +162,28 @@ impl Filter {
                 ));
             }
             Some(ProtocolChoice::Version(None)) => return Ok(None),
-            Some(ProtocolChoice::Version(Some(id))) => {
-                let ids = [*id];
-                let (version, trust, checks) = tokio::join!(
-                    protocols::by_id(db, scope, *id),
-                    trusts::of_scope(db, scope),
-                    self.checks(db, scope, &ids),
-                );
-                (version?.into_iter().collect(), trust, Some(checks))
-            }
-            Some(ProtocolChoice::Key(key)) => {
-                let versions = protocol::Entity::find()
-                    .filter(protocol::Column::TrustId.eq(scope.trust.as_str()))
-                    .filter(protocol::Column::Key.eq(key.as_str()))
-                    .filter(protocol::Column::Status.ne(ProtocolStatus::Draft))
-                    .order_by_asc(protocol::Column::Version)
-                    .all(db);
-                let (versions, trust) = tokio::join!(versions, trusts::of_scope(db, scope));
-                (versions?, trust, None)
-            }
+            Some(ProtocolChoice::Version(Some(id))) => Versions::Id(*id),
+            Some(ProtocolChoice::Key(key)) => Versions::Key(key),
         };
-        let versions: Vec<protocol::Model> = versions;
-        if versions.is_empty() {
-            return Ok(None);
-        }
-        let Some(trust) = trust? else {
+        // A version asked for by id has its codes checked alongside.
+        let (covered, known) = match which {
+            Versions::Id(id) => {
+                let ids = [id];
+                let covered = protocols::covered(db, scope, which);
+                let (covered, known) = tokio::join!(covered, self.known_codes(db, scope, &ids));
+                (covered, Some(known))
+            }
+            Versions::Key(_) => (protocols::covered(db, scope, which).await, None),
+        };
+        let Some(covered) = covered? else {
             return Ok(None);
         };
-        let ids: Vec<Uuid> = versions.iter().map(|p| p.id).collect();
-        let (rows, known) = match checks {
-            Some(checks) => checks,
-            None => self.checks(db, scope, &ids).await,
+        let ids: Vec<Uuid> = covered.versions.iter().map(|p| p.id).collect();
+        let known = match known {
+            Some(known) => known,
+            None => self.known_codes(db, scope, &ids).await,
         };
-        let levels = same_scale(&rows?, &versions)?;
+        let levels = same_scale(&covered.levels, &covered.versions)?;
         known?;
 
         let schools = match (&scope.schools, self.schools.is_empty()) {
@@ -221,8 +209,8 @@ impl Filter {
         };
         Ok(Some(Resolved {
             selection,
-            protocols: versions,
-            min_cell_size: trust.min_cell_size,
+            protocols: covered.versions,
+            min_cell_size: covered.min_cell_size,
         }))
     }
 }
