@@ -30,7 +30,8 @@ pub enum Term {
 /// What the figures cover. Give `protocolId` for one version, or
 /// `protocolKey` for every version of a protocol with indicators matched by
 /// code. Give a period as `from`/`to`, or as `academicYear` with an
-/// optional `term`. Callers limited to some schools use whole terms.
+/// optional `term`. Callers limited to some schools use whole terms. An
+/// empty list filters nothing, as if it were left out.
 #[derive(InputObject, Default)]
 pub struct VariationFilter {
     pub protocol_id: Option<ID>,
