@@ -111,7 +111,31 @@ async fn get_reads_operation_name_and_variables_and_any_case_of_bearer(app: Test
     );
 }
 
+async fn unknown_paths_and_methods_are_refused_with_a_code(app: TestApp) {
+    for path in ["/", "/nope", "/graphql/extra", "/health/"] {
+        let response = app.client().get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 404, "{path}");
+        assert_eq!(
+            response.json::<Value>().await.unwrap(),
+            json!({ "errors": [{ "message": "no such path: the API is POST /graphql",
+                                 "extensions": { "code": "NOT_FOUND" } }] }),
+            "{path}"
+        );
+    }
+    for path in ["/health", "/metrics"] {
+        let response = app.client().post(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 405, "{path}");
+        assert_eq!(response.headers()["allow"], "GET", "{path}");
+        let body = response.json::<Value>().await.unwrap();
+        assert_eq!(
+            body["errors"][0]["message"], "this path answers GET only",
+            "{path}"
+        );
+    }
+}
+
 on_both_stores!(
+    unknown_paths_and_methods_are_refused_with_a_code,
     a_body_over_the_limit_is_refused_with_a_code,
     a_query_past_the_complexity_limit_is_refused_before_it_runs,
     get_reads_operation_name_and_variables_and_any_case_of_bearer,

@@ -61,8 +61,11 @@ pub fn router(state: AppState) -> Router {
                 .post(graphql::post)
                 .fallback(graphql::other_method),
         )
-        .route("/health", get(health))
-        .route("/metrics", get(crate::observe::scrape))
+        .route("/health", get(health).fallback(get_route_only))
+        .route(
+            "/metrics",
+            get(crate::observe::scrape).fallback(get_route_only),
+        )
         .route(
             "/export/variation.csv",
             get(export::variation_csv).fallback(export::get_only),
@@ -77,6 +80,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(RequestBodyLimitLayer::new(import_limit))
                 .layer(DefaultBodyLimit::max(import_limit)),
         )
+        .fallback(no_such_route)
         .with_state(state)
         .layer(axum::middleware::from_fn(tenant_scope))
         .layer(axum::middleware::from_fn(named::name_failures))
@@ -191,6 +195,17 @@ pub(super) fn method_not_allowed(allow: &'static str, message: &str) -> Response
         .headers_mut()
         .insert(header::ALLOW, HeaderValue::from_static(allow));
     response
+}
+
+/// A path the service does not serve: 404, with the error as JSON.
+async fn no_such_route() -> Response {
+    let err = ApiError::NotFound("no such path: the API is POST /graphql".into());
+    error_response(StatusCode::NOT_FOUND, &err)
+}
+
+/// Any other method than GET on `/health` or `/metrics`.
+async fn get_route_only() -> Response {
+    method_not_allowed("GET", "this path answers GET only")
 }
 
 /// The body limit answers in plain text; partners parse GraphQL errors.
