@@ -62,6 +62,21 @@ async fn the_media_type_follows_accept_and_sets_the_status(app: TestApp) {
         body["errors"][0]["extensions"]["code"],
         "GRAPHQL_PARSE_FAILED"
     );
+    // Documents refused before parsing follow the same rule.
+    let deep = format!(
+        "{{ viewer(a: {}{}) {{ subject }} }}",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let long = format!("{{ viewer {{ subject }} }} #{}", "x".repeat(40_000));
+    for (document, code) in [(&deep, "QUERY_TOO_DEEP"), (&long, "QUERY_TOO_LARGE")] {
+        for (accept, expected) in [(RESPONSE, 400), ("application/json", 200)] {
+            let (status, kind, body) = send(&app, post(accept, document)).await;
+            assert_eq!((status, kind.as_str()), (expected, accept), "{code}");
+            assert_eq!(body["errors"][0]["extensions"]["code"], code);
+            assert_eq!(body.get("data"), None, "{code}");
+        }
+    }
 
     // A document that runs answers 200 in the type asked for, the higher
     // quality first.

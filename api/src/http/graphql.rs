@@ -109,10 +109,10 @@ async fn execute(
         body.remove("data");
     }
     let retry = rate_limited(&response);
-    let status = match (media, failed, retry) {
-        (_, _, Some(_)) => StatusCode::TOO_MANY_REQUESTS,
-        (Media::GraphqlResponse, true, None) => StatusCode::BAD_REQUEST,
-        _ => StatusCode::OK,
+    let status = match (failed, retry) {
+        (_, Some(_)) => StatusCode::TOO_MANY_REQUESTS,
+        (true, None) => media.not_run(),
+        (false, None) => StatusCode::OK,
     };
     let mut answer = (status, axum::Json(body)).into_response();
     if let Some(seconds) = retry.flatten() {
@@ -225,10 +225,7 @@ fn prepared(
         }
         Err(Refusal::Invalid(message)) => Err(refused(message)),
         Err(Refusal::NotFound) => {
-            let status = match media {
-                Media::GraphqlResponse => StatusCode::BAD_REQUEST,
-                Media::Json => StatusCode::OK,
-            };
+            let status = media.not_run();
             let body = serde_json::json!({ "errors": [{ "message": "PersistedQueryNotFound",
                 "extensions": { "code": "PERSISTED_QUERY_NOT_FOUND" } }] });
             let mut response = (status, axum::Json(body)).into_response();

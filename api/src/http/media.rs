@@ -18,6 +18,16 @@ pub(super) enum Media {
 }
 
 impl Media {
+    /// The status of a well-formed request that could not run: 200 under
+    /// `application/json`, as GraphQL over HTTP asks, 400 under
+    /// `application/graphql-response+json`.
+    pub(super) fn not_run(self) -> StatusCode {
+        match self {
+            Media::GraphqlResponse => StatusCode::BAD_REQUEST,
+            Media::Json => StatusCode::OK,
+        }
+    }
+
     pub(super) fn content_type(self) -> HeaderValue {
         match self {
             Media::GraphqlResponse => HeaderValue::from_static(GRAPHQL_RESPONSE),

@@ -3,7 +3,7 @@
 //! change data.
 
 use async_graphql::parser::types::OperationType;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
@@ -106,7 +106,8 @@ fn nesting(document: &str) -> usize {
 }
 
 /// A document longer than `limit` bytes, or nested past [`MOST_NESTING`],
-/// is refused before it is parsed.
+/// is refused before it is parsed, with the status of any request that
+/// could not run.
 pub(super) fn document_fits(
     media: Media,
     params: &Map<String, Value>,
@@ -125,7 +126,7 @@ pub(super) fn document_fits(
     } else {
         return Ok(());
     };
-    let mut response = (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+    let mut response = (media.not_run(), axum::Json(body)).into_response();
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, media.content_type());
