@@ -19,6 +19,15 @@ async fn batches_and_broken_json_are_refused_with_a_code(app: TestApp) {
             "{\"query\": ".to_owned(),
             "the body is not a GraphQL request",
         ),
+        (
+            "1".to_owned(),
+            "the body is not a GraphQL request: invalid type: integer `1`, expected an object",
+        ),
+        (" [1]".to_owned(), "batched requests are not supported"),
+        (
+            r#"{"query": "{ viewer { trustUid } }", "query": "{ viewer { roles } }"}"#.to_owned(),
+            "the body is not a GraphQL request: `query` is given twice",
+        ),
     ] {
         let response = app
             .client()

@@ -14,7 +14,9 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::media::{JSON, Media, json_body, negotiate, not_acceptable, request_error};
-use super::params::{changes_data, document_fits, params_from_query_string, request_from};
+use super::params::{
+    changes_data, document_fits, params_from_body, params_from_query_string, request_from,
+};
 use super::persisted::{Pending, Refusal};
 use super::{authenticate, error_response, too_large};
 use crate::auth::{Caller, Role};
@@ -183,21 +185,9 @@ pub(super) async fn post(
             return request_error(media, StatusCode::BAD_REQUEST, message);
         }
     };
-    let params = match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Object(params)) => params,
-        Ok(Value::Array(_)) => {
-            let message =
-                "batched requests are not supported; send one operation per request".to_owned();
-            return request_error(media, StatusCode::BAD_REQUEST, message);
-        }
-        Ok(_) => {
-            let message = "the body is not a GraphQL request: expected an object".to_owned();
-            return request_error(media, StatusCode::BAD_REQUEST, message);
-        }
-        Err(err) => {
-            let message = format!("the body is not a GraphQL request: {err}");
-            return request_error(media, StatusCode::BAD_REQUEST, message);
-        }
+    let params = match params_from_body(&body) {
+        Ok(params) => params,
+        Err(message) => return request_error(media, StatusCode::BAD_REQUEST, message),
     };
     let caller = match authenticate(&state, &headers).await {
         Ok(caller) => caller,

@@ -9,6 +9,49 @@ use serde_json::{Map, Value};
 
 use super::media::Media;
 
+/// A JSON object whose keys are each given once.
+struct Once(Map<String, Value>);
+
+impl<'de> serde::Deserialize<'de> for Once {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = Map<String, Value>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut params = Map::new();
+                while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                    if params.contains_key(&key) {
+                        let message = format!("`{key}` is given twice");
+                        return Err(serde::de::Error::custom(message));
+                    }
+                    params.insert(key, value);
+                }
+                Ok(params)
+            }
+        }
+        deserializer.deserialize_map(Keys).map(Once)
+    }
+}
+
+/// The parameters of a JSON body: one object, each key once (a proxy that
+/// read the first of two `query` keys would see another request than the
+/// one that runs).
+pub(super) fn params_from_body(body: &[u8]) -> Result<Map<String, Value>, String> {
+    if body.trim_ascii_start().starts_with(b"[") {
+        return Err("batched requests are not supported; send one operation per request".into());
+    }
+    match serde_json::from_slice::<Once>(body) {
+        Ok(Once(params)) => Ok(params),
+        Err(err) => Err(format!("the body is not a GraphQL request: {err}")),
+    }
+}
+
 /// The parameters of a request, checked for their JSON types.
 pub(super) fn request_from(params: Map<String, Value>) -> Result<async_graphql::Request, String> {
     let text = |name: &str| match params.get(name) {
