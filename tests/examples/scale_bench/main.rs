@@ -13,6 +13,7 @@ mod scenarios;
 #[allow(dead_code)]
 mod scratch;
 mod server;
+mod table;
 mod tools;
 
 use std::fmt::Write as _;
@@ -27,7 +28,8 @@ use serde_json::{Value, json};
 
 use scenarios::{PAGE, TERM, YEARS};
 use server::{Recorder, Served, settings};
-use tools::{Figures, memory_mb, pgbench, wrk, wrk_script};
+use table::{median_row, row};
+use tools::{memory_mb, pgbench, wrk, wrk_script};
 
 #[derive(Parser)]
 pub struct Args {
@@ -75,27 +77,6 @@ async fn main() -> Result<()> {
     api::db::tenant::as_admin(run(Args::parse())).await
 }
 
-/// One table row: the API's figures and, on PostgreSQL, pgbench's.
-fn row(table: &mut String, label: &str, clients: usize, api: Figures, sql: Option<Figures>) {
-    let _ = write!(
-        table,
-        "| {label} | {clients} | {:.0} | {:.2} | {:.2} |",
-        api.per_second, api.p50_ms, api.p99_ms
-    );
-    let _ = match sql {
-        Some(sql) => writeln!(
-            table,
-            " {:.0} | {:.2} | {:.2} | {:.0}% | {:.1}× |",
-            sql.per_second,
-            sql.p50_ms,
-            sql.p99_ms,
-            100.0 * api.per_second / sql.per_second,
-            api.p99_ms / sql.p99_ms
-        ),
-        None => writeln!(table, " | | | | |"),
-    };
-}
-
 /// The statements as a pgbench script.
 fn script(dir: &Path, name: &str, statements: &[String], rollback: bool) -> Result<PathBuf> {
     let mut text = String::new();
@@ -111,6 +92,18 @@ fn script(dir: &Path, name: &str, statements: &[String], rollback: bool) -> Resu
     let path = dir.join(format!("{name}.sql"));
     std::fs::write(&path, text)?;
     Ok(path)
+}
+
+/// Every run starts from a database with fresh statistics and no work
+/// left for autovacuum: after a seed or an earlier run's imports it would
+/// otherwise run beside the first measurements.
+async fn settle(url: &str) -> Result<()> {
+    if url.starts_with("postgres") {
+        let db = sea_orm::Database::connect(url).await?;
+        db.execute_unprepared("VACUUM ANALYZE").await?;
+        db.close().await?;
+    }
+    Ok(())
 }
 
 async fn first_trust(db: &DatabaseConnection) -> Result<String> {
@@ -130,6 +123,7 @@ async fn run(args: Args) -> Result<()> {
     if postgres {
         scratch::require_loopback(&url::Url::parse(url)?)?;
     }
+    settle(url).await?;
     let secret = api::auth::random_secret();
     let plain = settings(url, &secret, false);
     let cli = api::config::Cli::parse_from(std::iter::once("api".to_owned()).chain(plain.clone()));
@@ -206,19 +200,23 @@ async fn run(args: Args) -> Result<()> {
             &api.token,
             "application/json",
         )?;
-        let rounds = clients
-            .iter()
-            .flat_map(|&c| std::iter::repeat_n(c, args.rounds));
-        for c in rounds {
-            let figures = wrk(&served.endpoint, &lua, c, args.seconds)?;
-            let bench = match postgres {
-                true => Some(pgbench(url, &sql, c, (args.seconds, None), "prepared")?),
-                false => None,
-            };
-            if n == 0 && c == 8 {
-                term_sql = bench;
+        for &c in *clients {
+            let mut runs = Vec::new();
+            for _ in 0..args.rounds {
+                let figures = wrk(&served.endpoint, &lua, c, args.seconds)?;
+                let bench = match postgres {
+                    true => Some(pgbench(url, &sql, c, (args.seconds, None), "prepared")?),
+                    false => None,
+                };
+                if n == 0 && c == 8 {
+                    term_sql = bench;
+                }
+                row(&mut table, label, c, figures, bench);
+                runs.push((figures, bench));
             }
-            row(&mut table, label, c, figures, bench);
+            if runs.len() > 1 {
+                median_row(&mut table, label, c, &runs);
+            }
         }
     }
     let (rss, peak) = memory_mb(served.pid())?;
