@@ -137,7 +137,9 @@ async fn unknown_paths_and_methods_are_refused_with_a_code(app: TestApp) {
         assert_eq!(response.headers()["allow"], "GET", "{path}");
         let body = response.json::<Value>().await.unwrap();
         assert_eq!(
-            body["errors"][0]["message"], "this path answers GET only",
+            body["errors"][0],
+            json!({ "message": "this path answers GET only",
+                    "extensions": { "code": "METHOD_NOT_ALLOWED" } }),
             "{path}"
         );
     }

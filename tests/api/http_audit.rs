@@ -97,7 +97,7 @@ async fn the_media_type_follows_accept_and_sets_the_status(app: TestApp) {
     let (status, _, body) = send(&app, post("text/csv", "{ viewer { trustUid } }")).await;
     assert_eq!(
         (status, &body["errors"][0]["extensions"]["code"]),
-        (406, &json!("BAD_USER_INPUT"))
+        (406, &json!("NOT_ACCEPTABLE"))
     );
 }
 
@@ -110,32 +110,32 @@ async fn requests_that_are_not_graphql_are_refused_with_a_code(app: TestApp) {
             .header("accept", RESPONSE)
             .body(body.to_owned())
     };
-    for (request, status) in [
-        (raw("text/plain", "{ viewer { trustUid } }"), 415),
+    let (media, input) = ("UNSUPPORTED_MEDIA_TYPE", "BAD_USER_INPUT");
+    for (request, status, code) in [
+        (raw("text/plain", "{ viewer { trustUid } }"), 415, media),
         (
             raw(
                 "application/json; charset=latin1",
                 r#"{"query":"{ __typename }"}"#,
             ),
             415,
+            media,
         ),
-        (raw("application/json", r#"{"variables":{}}"#), 400),
-        (raw("application/json", r#"{"query":{"x":1}}"#), 400),
+        (raw("application/json", r#"{"variables":{}}"#), 400, input),
+        (raw("application/json", r#"{"query":{"x":1}}"#), 400, input),
         (
             raw(
                 "application/json",
                 r#"{"query":"{ __typename }","variables":"[]"}"#,
             ),
             400,
+            input,
         ),
-        (raw("application/json", r#""{ __typename }""#), 400),
+        (raw("application/json", r#""{ __typename }""#), 400, input),
     ] {
         let (got, kind, body) = send(&app, request).await;
         assert_eq!((got, kind.as_str()), (status, RESPONSE), "{body}");
-        assert_eq!(
-            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
-            "{body}"
-        );
+        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{body}");
         assert_eq!(body.get("data"), None);
     }
 
@@ -147,6 +147,11 @@ async fn requests_that_are_not_graphql_are_refused_with_a_code(app: TestApp) {
     let response = get.bearer_auth(app.leader("2516")).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 405);
     assert_eq!(response.headers()["allow"], "POST");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "METHOD_NOT_ALLOWED"
+    );
     // A named mutation is the document's only operation: it runs without
     // `operationName`, so GET refuses it too.
     let named = "mutation Submit { submitWalk(input: { walkId: \"x\" }) { walk { id } } }";
@@ -263,7 +268,10 @@ async fn requests_that_cannot_run_answer_without_data(app: TestApp) {
     let response = put.send().await.unwrap();
     assert_eq!(response.status().as_u16(), 405);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "METHOD_NOT_ALLOWED"
+    );
 
     // Nested lists cost their page size: a cycle through observers and
     // their walks is refused before it runs.

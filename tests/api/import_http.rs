@@ -141,6 +141,10 @@ async fn the_upload_needs_csv_a_protocol_key_and_post(app: TestApp) {
     .await
     .unwrap();
     assert_eq!(json_body.status().as_u16(), 415);
+    assert_eq!(
+        json_body.json::<Value>().await.unwrap()["errors"][0]["extensions"],
+        json!({ "code": "UNSUPPORTED_MEDIA_TYPE", "field": "content-type" })
+    );
     let get = (app.client().get(app.url("/import/ratings")))
         .bearer_auth(&token)
         .send()
@@ -148,6 +152,11 @@ async fn the_upload_needs_csv_a_protocol_key_and_post(app: TestApp) {
         .unwrap();
     assert_eq!(get.status().as_u16(), 405);
     assert_eq!(get.headers()["allow"], "POST");
+    let body = get.json::<Value>().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "METHOD_NOT_ALLOWED"
+    );
 }
 
 on_both_stores!(

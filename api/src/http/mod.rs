@@ -152,11 +152,19 @@ async fn health(State(state): State<AppState>) -> Response {
 
 /// A GraphQL-shaped error response outside execution.
 pub(crate) fn error_response(status: StatusCode, err: &ApiError) -> Response {
+    // A refusal of the exchange itself (its method or media types) is coded
+    // by what was refused, not as bad input.
+    let code = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "METHOD_NOT_ALLOWED",
+        StatusCode::NOT_ACCEPTABLE => "NOT_ACCEPTABLE",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "UNSUPPORTED_MEDIA_TYPE",
+        _ => err.code(),
+    };
     let extensions = match err {
         ApiError::Invalid {
             field: Some(field), ..
-        } => json!({ "code": err.code(), "field": field }),
-        _ => json!({ "code": err.code() }),
+        } => json!({ "code": code, "field": field }),
+        _ => json!({ "code": code }),
     };
     let body = json!({ "errors": [{ "message": err.message(), "extensions": extensions }] });
     let mut response = (status, Json(body)).into_response();
