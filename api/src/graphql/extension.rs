@@ -12,6 +12,14 @@ use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Varia
 
 pub struct ErrorCodes;
 
+/// async-graphql's messages for selections nested past its limits: 32
+/// levels counted through fragments, and 64 written out, where its parser
+/// stops (a test fails if an upgrade changes either).
+fn too_deep_to_parse(message: &str) -> bool {
+    message.starts_with("The recursion depth of the query cannot be greater than")
+        || message == "recursion limit exceeded."
+}
+
 impl ExtensionFactory for ErrorCodes {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(ErrorCodes)
@@ -68,7 +76,17 @@ impl Extension for ErrorCodes {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let parsed = next.run(ctx, query, variables).await;
-        parsed.map_err(|error| with_code(error, "GRAPHQL_PARSE_FAILED"))
+        parsed.map_err(|error| {
+            // Selections nested past async-graphql's recursion limits (a
+            // fragment that spreads itself never ends) are refused while
+            // parsing; they are too deep, like the shallower ones
+            // validation refuses.
+            let code = match too_deep_to_parse(&error.message) {
+                true => "QUERY_TOO_DEEP",
+                false => "GRAPHQL_PARSE_FAILED",
+            };
+            with_code(error, code)
+        })
     }
 
     async fn validation(

@@ -132,7 +132,10 @@ async fn the_export_keeps_to_the_token_and_refuses_bad_parameters(app: TestApp) 
     assert_eq!(response.status().as_u16(), 405);
     assert_eq!(response.headers()["allow"], "GET");
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["errors"][0]["extensions"]["code"], "METHOD_NOT_ALLOWED");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "METHOD_NOT_ALLOWED"
+    );
 
     // Another trust's protocol answers exactly as a made-up one.
     app.create_trust("9999").await;
