@@ -42,6 +42,7 @@ mod nodes;
 mod observe;
 mod observers;
 mod partner_page;
+mod persisted_queries;
 mod production;
 mod protocols;
 mod rate_limits;
