@@ -77,15 +77,21 @@ impl Extension for ErrorCodes {
     ) -> ServerResult<ExecutableDocument> {
         let parsed = next.run(ctx, query, variables).await;
         parsed.map_err(|error| {
-            // Selections nested past async-graphql's recursion limits (a
-            // fragment that spreads itself never ends) are refused while
-            // parsing; they are too deep, like the shallower ones
-            // validation refuses.
-            let code = match too_deep_to_parse(&error.message) {
-                true => "QUERY_TOO_DEEP",
-                false => "GRAPHQL_PARSE_FAILED",
-            };
-            with_code(error, code)
+            if !too_deep_to_parse(&error.message) {
+                return with_code(error, "GRAPHQL_PARSE_FAILED");
+            }
+            // Selections nested past async-graphql's recursion limits are
+            // refused while parsing: too deep, like the shallower ones
+            // validation refuses; unless fragments spread one another in a
+            // cycle, which is invalid at any depth.
+            let document = async_graphql::parser::parse_query(query);
+            match document.is_ok_and(|document| super::fragments::cycle(&document)) {
+                true => {
+                    let message = "fragments spread one another in a cycle".to_owned();
+                    with_code(ServerError::new(message, None), "GRAPHQL_VALIDATION_FAILED")
+                }
+                false => with_code(error, "QUERY_TOO_DEEP"),
+            }
         })
     }
 

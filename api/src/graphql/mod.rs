@@ -6,6 +6,7 @@ mod cost;
 mod debrief;
 mod evidence;
 mod extension;
+mod fragments;
 mod highlight;
 mod idempotency;
 pub mod ids;
