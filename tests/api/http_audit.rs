@@ -9,6 +9,7 @@ use crate::on_both_stores;
 use crate::persisted_queries::sha256;
 
 const RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_graphql_over_http_audit_finds_every_must_met() {
@@ -93,6 +94,29 @@ async fn the_media_type_follows_accept_and_sets_the_status(app: TestApp) {
     );
     let (status, kind, _) = send(&app, post("*/*", "{ viewer { trustUid } }")).await;
     assert_eq!((status, kind.as_str()), (200, "application/json"));
+    // The range naming a type most closely sets its quality, and q=0
+    // refuses it; several Accept headers are one list.
+    for (accept, wanted) in [
+        ("application/json;q=0, */*;q=0.1", RESPONSE),
+        (
+            "application/graphql-response+json;q=0.2, application/*;q=0.5",
+            JSON,
+        ),
+        ("application/*", JSON),
+        (
+            "application/json, application/graphql-response+json",
+            RESPONSE,
+        ),
+    ] {
+        let (status, kind, _) = send(&app, post(accept, "{ __typename }")).await;
+        assert_eq!((status, kind.as_str()), (200, wanted), "{accept}");
+    }
+    let two = post("text/html", "{ __typename }").header("accept", RESPONSE);
+    let (status, kind, _) = send(&app, two).await;
+    assert_eq!((status, kind.as_str()), (200, RESPONSE));
+    let none = "application/json;q=0, application/graphql-response+json;q=0, */*";
+    let (status, _, _) = send(&app, post(none, "{ __typename }")).await;
+    assert_eq!(status, 406);
 
     // Neither type accepted: 406.
     let (status, _, body) = send(&app, post("text/csv", "{ viewer { trustUid } }")).await;
@@ -114,6 +138,13 @@ async fn requests_that_are_not_graphql_are_refused_with_a_code(app: TestApp) {
     let (media, input) = ("UNSUPPORTED_MEDIA_TYPE", "BAD_USER_INPUT");
     for (request, status, code) in [
         (raw("text/plain", "{ viewer { trustUid } }"), 415, media),
+        // Two declared types are no one type.
+        (
+            raw("application/json", r#"{"query":"{ __typename }"}"#)
+                .header("content-type", "text/plain"),
+            415,
+            media,
+        ),
         (
             raw(
                 "application/json; charset=latin1",

@@ -145,6 +145,17 @@ async fn the_upload_needs_csv_a_protocol_key_and_post(app: TestApp) {
         json_body.json::<Value>().await.unwrap()["errors"][0]["extensions"],
         json!({ "code": "UNSUPPORTED_MEDIA_TYPE", "field": "content-type" })
     );
+    // A CSV declared twice, once as something else, is not a CSV.
+    let twice = (app.client())
+        .post(app.url("/import/ratings?protocolKey=trust-core"))
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .header("content-type", "application/json")
+        .body(format!("{HEADER}\n{}\n", GOOD.join("\n")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(twice.status().as_u16(), 415);
     let get = (app.client().get(app.url("/import/ratings")))
         .bearer_auth(&token)
         .send()

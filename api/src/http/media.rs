@@ -36,45 +36,69 @@ impl Media {
     }
 }
 
-/// The media type to answer in: the `Accept` range with the highest
-/// quality, `application/graphql-response+json` on a tie; `application/json`
-/// for no `Accept` or a wildcard, as older clients expect. `None` when the
-/// client accepts neither.
-pub(super) fn negotiate(headers: &HeaderMap) -> Option<Media> {
-    let Some(accept) = headers.get(header::ACCEPT) else {
-        return Some(Media::Json);
-    };
-    let accept = accept.to_str().ok()?;
-    if accept.trim().is_empty() {
-        return Some(Media::Json);
-    }
-    let mut best: Option<(f32, Media)> = None;
-    for range in accept.split(',') {
-        let mut parts = range.split(';');
-        let kind = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let quality = (parts.map(|p| p.trim().to_ascii_lowercase()))
-            .filter_map(|p| p.strip_prefix("q=").map(str::to_owned))
-            .find_map(|q| {
-                q.trim()
-                    .parse::<f32>()
-                    .ok()
-                    .filter(|q| (0.0..=1.0).contains(q))
-            })
-            .unwrap_or(1.0);
-        let media = match kind.as_str() {
-            GRAPHQL_RESPONSE => Media::GraphqlResponse,
-            JSON | "application/*" | "*/*" => Media::Json,
+/// How closely an `Accept` range names a media type: a wildcard for any
+/// type, one for any `application/` subtype, or the type itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Match {
+    Any,
+    Application,
+    Exact,
+}
+
+/// The quality `accept` gives `media`: that of the range that names it most
+/// closely (so `application/json;q=0` refuses JSON whatever `*/*` says),
+/// with how closely; `None` when no range covers it.
+fn quality(accept: &[(String, f32)], media: &str) -> Option<(f32, Match)> {
+    let mut best: Option<(Match, f32)> = None;
+    for (range, q) in accept {
+        let closeness = match range.as_str() {
+            "*/*" => Match::Any,
+            "application/*" => Match::Application,
+            exact if exact == media => Match::Exact,
             _ => continue,
         };
-        let better = match best {
-            None => true,
-            Some((q, m)) => quality > q || (quality == q && m == Media::Json && media != m),
-        };
-        if quality > 0.0 && better {
-            best = Some((quality, media));
+        if best.is_none_or(|(m, _)| closeness > m) {
+            best = Some((closeness, *q));
         }
     }
-    best.map(|(_, media)| media)
+    best.map(|(closeness, q)| (q, closeness))
+}
+
+/// The media type to answer in: the one `Accept` gives the higher quality,
+/// `application/graphql-response+json` on a tie when it is named;
+/// `application/json` for no `Accept` or a tie of wildcards, as older
+/// clients expect. `None` when the client accepts neither. Several `Accept`
+/// headers count as one list.
+pub(super) fn negotiate(headers: &HeaderMap) -> Option<Media> {
+    let mut accept = Vec::new();
+    for value in headers.get_all(header::ACCEPT) {
+        for range in value.to_str().ok()?.split(',') {
+            let mut parts = range.split(';');
+            let kind = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = (parts.map(|p| p.trim().to_ascii_lowercase()))
+                .filter_map(|p| p.strip_prefix("q=").map(str::to_owned))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .filter(|q| (0.0..=1.0).contains(q))
+                .unwrap_or(1.0);
+            if !kind.is_empty() {
+                accept.push((kind, q));
+            }
+        }
+    }
+    if accept.is_empty() {
+        return Some(Media::Json);
+    }
+    let response = quality(&accept, GRAPHQL_RESPONSE).filter(|(q, _)| *q > 0.0);
+    let json = quality(&accept, JSON).filter(|(q, _)| *q > 0.0);
+    match (response, json) {
+        (None, None) => None,
+        (Some(_), None) => Some(Media::GraphqlResponse),
+        (None, Some(_)) => Some(Media::Json),
+        (Some((r, named)), Some((j, _))) => match r > j || (r == j && named == Match::Exact) {
+            true => Some(Media::GraphqlResponse),
+            false => Some(Media::Json),
+        },
+    }
 }
 
 pub(super) fn not_acceptable() -> Response {
@@ -98,12 +122,18 @@ pub(super) fn request_error(media: Media, status: StatusCode, message: String) -
     response
 }
 
+/// The body's declared media type, when the request declares exactly one.
+pub(super) fn content_type(headers: &HeaderMap) -> Option<&str> {
+    let mut kinds = headers.get_all(header::CONTENT_TYPE).iter();
+    match (kinds.next(), kinds.next()) {
+        (Some(kind), None) => kind.to_str().ok(),
+        _ => None,
+    }
+}
+
 /// Whether the body is declared JSON (`application/json`, any charset).
 pub(super) fn json_body(headers: &HeaderMap) -> bool {
-    let kind = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    kind.is_some_and(|kind| {
+    content_type(headers).is_some_and(|kind| {
         let mut parts = kind.split(';');
         let essence = parts.next().unwrap_or("").trim();
         let charset_ok = parts.all(|p| {
